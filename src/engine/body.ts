@@ -1,0 +1,154 @@
+import { Readable } from 'node:stream';
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { UserError } from '../errors.ts';
+
+type XmlDocument = ReturnType<DOMParser['parseFromString']>;
+
+/**
+ * A message body. It arrives as bytes, a string or a stream and is parsed to JSON or XML lazily, only
+ * when a step asks, and at most once: a flow that only passes the body on never decodes it.
+ *
+ * A streamed body stays a stream until a step needs its content; the pipeline then reads it once
+ * (`materialize`), so every step that is not streaming-aware sees bytes and can use the sync accessors.
+ */
+export class Body {
+  #buffer?: Buffer;
+  #text?: string;
+  #stream?: Readable;
+  #json?: { value: unknown };
+  #xml?: XmlDocument;
+
+  private constructor() {}
+
+  static empty(): Body {
+    return Body.of('');
+  }
+
+  /** A body from any value: bytes, text, a stream, a parsed XML document, or data (kept as JSON). */
+  static of(value: unknown): Body {
+    const body = new Body();
+    if (value instanceof Body) return value;
+    if (Buffer.isBuffer(value)) body.#buffer = value;
+    else if (typeof value === 'string') body.#text = value;
+    else if (value instanceof Uint8Array)
+      body.#buffer = Buffer.from(value.buffer, value.byteOffset, value.length);
+    else if (value instanceof Readable) body.#stream = value;
+    else if (value === null || value === undefined) body.#text = '';
+    else if (isXmlNode(value)) body.#xml = value as XmlDocument;
+    else body.#json = { value };
+    return body;
+  }
+
+  get isStream(): boolean {
+    return this.#stream !== undefined;
+  }
+
+  /** Reads a streamed body into memory once. `limit` bytes at most; more is a UserError. */
+  async materialize(limit = Number.POSITIVE_INFINITY): Promise<void> {
+    const stream = this.#stream;
+    if (!stream) return;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      size += buf.length;
+      if (size > limit) {
+        stream.destroy();
+        throw new UserError('CW_ERR_BODY_TOO_LARGE', `The message body is larger than ${limit} bytes.`, {
+          hint: 'Raise the body size limit of the sender, or use a streaming step such as the splitter.',
+        });
+      }
+      chunks.push(buf);
+    }
+    this.#stream = undefined;
+    this.#buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  }
+
+  /** The content as a stream, for streaming-aware steps and adapters. Consumes a streamed body. */
+  stream(): Readable {
+    if (this.#stream) {
+      const s = this.#stream;
+      this.#stream = undefined;
+      this.#buffer = Buffer.alloc(0);
+      return s;
+    }
+    return Readable.from([this.buffer()]);
+  }
+
+  text(): string {
+    if (this.#text === undefined) {
+      if (this.#buffer !== undefined) this.#text = this.#buffer.toString('utf8');
+      else if (this.#json) this.#text = JSON.stringify(this.#json.value);
+      else if (this.#xml) this.#text = new XMLSerializer().serializeToString(this.#xml);
+      else this.#assertMaterialized();
+    }
+    return this.#text as string;
+  }
+
+  buffer(): Buffer {
+    if (this.#buffer === undefined) {
+      this.#assertMaterialized();
+      this.#buffer = Buffer.from(this.text(), 'utf8');
+    }
+    return this.#buffer;
+  }
+
+  /** The content parsed as JSON (cached). A body set from data returns that data itself. */
+  json(): unknown {
+    if (!this.#json) {
+      const text = this.text();
+      try {
+        this.#json = { value: text.length === 0 ? null : JSON.parse(text) };
+      } catch (cause) {
+        throw new UserError(
+          'CW_ERR_CONVERSION',
+          `The message body is not valid JSON: ${(cause as Error).message}`,
+          {
+            cause,
+            hint: 'Check the content the sender delivers, or convert it first (for example XML to JSON).',
+          },
+        );
+      }
+    }
+    return this.#json.value;
+  }
+
+  /** The content parsed as an XML DOM document (cached). */
+  xml(): XmlDocument {
+    if (!this.#xml) {
+      const text = this.text();
+      let firstError: string | undefined;
+      const doc = new DOMParser({
+        onError: (level: string, msg: string) => {
+          if (level !== 'warning' && firstError === undefined) firstError = msg;
+        },
+      }).parseFromString(text, 'text/xml');
+      if (firstError !== undefined || !doc.documentElement) {
+        throw new UserError(
+          'CW_ERR_CONVERSION',
+          `The message body is not well-formed XML: ${firstError ?? 'no root element'}`,
+          {
+            hint: 'Check the content the sender delivers, or convert it first (for example JSON to XML).',
+          },
+        );
+      }
+      this.#xml = doc;
+    }
+    return this.#xml;
+  }
+
+  /** Byte length of the content (materializes a text or data body). */
+  get length(): number {
+    return this.buffer().length;
+  }
+
+  #assertMaterialized(): void {
+    if (this.#stream) {
+      throw new Error('Body is still a stream; the pipeline must materialize it before a step reads it.');
+    }
+  }
+}
+
+function isXmlNode(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'nodeType' in value && 'ownerDocument' in value;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Body } from './body.ts';
+import { Headers } from './headers.ts';
+import { MessageLog } from './message-log.ts';
+
+export interface Attachment {
+  contentType: string;
+  content: Buffer;
+}
+
+/** The message: body, headers and attachments. Steps replace the body; headers travel to receivers. */
+export class Message {
+  body: Body;
+  headers: Headers;
+  attachments: Map<string, Attachment>;
+
+  constructor(
+    body: unknown = '',
+    headers?: Headers | Record<string, unknown>,
+    attachments?: Map<string, Attachment>,
+  ) {
+    this.body = Body.of(body);
+    this.headers = headers instanceof Headers ? headers : new Headers(headers);
+    this.attachments = attachments ?? new Map();
+  }
+
+  setBody(value: unknown): void {
+    this.body = Body.of(value);
+  }
+
+  /** A copy whose headers and attachments can change without touching this one; the body is shared. */
+  copy(): Message {
+    return new Message(this.body, this.headers.clone(), new Map(this.attachments));
+  }
+}
+
+export interface ExchangeInit {
+  body?: unknown;
+  headers?: Headers | Record<string, unknown>;
+  properties?: Record<string, unknown>;
+  correlationId?: string;
+  flowId?: string;
+  log?: MessageLog;
+}
+
+/**
+ * One message's trip through a flow (Camel's Exchange): the message, exchange properties that do not
+ * leave the flow, the error being handled, and the message processing log being written.
+ */
+export class Exchange {
+  readonly id: string;
+  readonly correlationId: string;
+  readonly flowId: string;
+  message: Message;
+  readonly properties: Map<string, unknown>;
+  /** The error being handled by an exception subprocess (`${exception.message}`). */
+  exception?: Error;
+  /** Set by Terminate Message and End events: stop running the remaining steps. */
+  stopped = false;
+  readonly log: MessageLog;
+
+  constructor(init: ExchangeInit = {}) {
+    this.id = randomUUID();
+    this.correlationId = init.correlationId ?? this.id;
+    this.flowId = init.flowId ?? '';
+    this.message = new Message(init.body, init.headers);
+    this.properties = new Map(Object.entries(init.properties ?? {}));
+    this.log = init.log ?? new MessageLog();
+  }
+
+  /**
+   * A child exchange for a split part or a multicast branch: same ids and log, its own message and a
+   * copy of the properties, so branches do not see each other's changes.
+   */
+  fork(body: unknown = this.message.body): Exchange {
+    const child = Object.create(Exchange.prototype) as Exchange;
+    Object.assign(child, {
+      id: this.id,
+      correlationId: this.correlationId,
+      flowId: this.flowId,
+      message: new Message(body, this.message.headers.clone(), new Map(this.message.attachments)),
+      properties: new Map(this.properties),
+      exception: this.exception,
+      stopped: false,
+      log: this.log,
+    });
+    return child;
+  }
+}

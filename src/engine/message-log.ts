@@ -1,0 +1,66 @@
+/** What one message did, filled in while it runs and stored as its message processing log (MPL). */
+export type MessageStatus = 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'RETRY' | 'ESCALATED' | 'DISCARDED';
+
+export type LogLevel = 'NONE' | 'INFO' | 'ERROR' | 'DEBUG' | 'TRACE';
+
+export interface StepRun {
+  /** Step id as written in the flow (`steps[2].router`), or its `name` when it has one. */
+  step: string;
+  kind: string;
+  startedAt: number;
+  durationMs: number;
+  /** The body after the step, kept only at log level TRACE. */
+  payload?: string;
+  error?: string;
+}
+
+export interface ReceiverCall {
+  receiver: string;
+  adapter: string;
+  /** The address actually called (CPI's RealDestinationUrl). */
+  url?: string;
+  status?: number;
+  durationMs: number;
+  error?: string;
+}
+
+export interface LogAttachment {
+  name: string;
+  contentType: string;
+  content: string;
+}
+
+export class MessageLog {
+  status: MessageStatus = 'PROCESSING';
+  readonly startedAt = Date.now();
+  endedAt?: number;
+  error?: string;
+  readonly steps: StepRun[] = [];
+  readonly receivers: ReceiverCall[] = [];
+  readonly customHeaders: Array<[string, string]> = [];
+  readonly attachments: LogAttachment[] = [];
+  readonly properties = new Map<string, string>();
+
+  level: LogLevel;
+
+  constructor(level: LogLevel = 'INFO') {
+    this.level = level;
+  }
+
+  /** Whether steps are recorded at all: every level but NONE and ERROR keeps the step list. */
+  get keepsSteps(): boolean {
+    return this.level === 'INFO' || this.level === 'DEBUG' || this.level === 'TRACE';
+  }
+
+  addCustomHeaderProperty(name: string, value: string): void {
+    this.customHeaders.push([name, value]);
+  }
+
+  addAttachmentAsString(name: string, content: string, contentType = 'text/plain'): void {
+    this.attachments.push({ name, contentType, content });
+  }
+
+  setStringProperty(name: string, value: string): void {
+    this.properties.set(name, value);
+  }
+}
