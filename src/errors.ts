@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'CW_ERR_BODY_TOO_LARGE'
   | 'CW_ERR_CREDENTIAL'
   | 'CW_ERR_TEST_FAILED'
+  | 'CW_ERR_MPL_STORE'
+  | 'CW_ERR_MPL_QUERY'
+  | 'CW_ERR_CLI_USAGE'
   | 'CW_ERR_UNEXPECTED';
 
 export interface CausewayErrorOptions {
