@@ -21,3 +21,33 @@ export interface MplEntry {
   applicationMessageId?: string;
   applicationMessageType?: string;
 }
+
+/** An entry as listed by a query: the header row, without steps, receivers, custom headers and attachments. */
+export type MplSummary = Omit<MplEntry, 'receivers' | 'steps' | 'customHeaderProperties' | 'attachments'>;
+
+/** Filters for listing entries; all given filters must match. Times are epoch ms on `logStart`. */
+export interface MplQuery {
+  flowId?: string;
+  status?: MessageStatus;
+  /** Inclusive. */
+  since?: number;
+  /** Exclusive. */
+  until?: number;
+  correlationId?: string;
+  messageGuid?: string;
+  applicationMessageId?: string;
+  /** Entries carrying this custom header property (exact name and value). */
+  customHeader?: { name: string; value: string };
+  /** Default 100, at most 10 000. */
+  limit?: number;
+  offset?: number;
+}
+
+export const MESSAGE_STATUSES = [
+  'PROCESSING',
+  'COMPLETED',
+  'FAILED',
+  'RETRY',
+  'ESCALATED',
+  'DISCARDED',
+] as const;

@@ -1,0 +1,32 @@
+import type { MplEntry } from './mpl.types.ts';
+
+/** A complete entry for tests and the benchmark; `n` makes the guid, correlation id and times distinct. */
+export function sampleEntry(n: number, overrides: Partial<MplEntry> = {}): MplEntry {
+  const start = 1_700_000_000_000 + n * 1000;
+  return {
+    messageGuid: `msg-${String(n).padStart(8, '0')}`,
+    correlationId: `corr-${n}`,
+    flowId: 'order-intake',
+    status: 'COMPLETED',
+    logLevel: 'INFO',
+    logStart: start,
+    logEnd: start + 12,
+    sender: 'https POST /http/orders',
+    receivers: [
+      {
+        receiver: 'backend',
+        adapter: 'http',
+        url: 'http://127.0.0.1:8080/orders',
+        status: 200,
+        durationMs: 7,
+      },
+    ],
+    steps: [
+      { step: 'Set order id', kind: 'contentModifier', startedAt: start + 1, durationMs: 1 },
+      { step: 'steps[1].requestReply', kind: 'requestReply', startedAt: start + 2, durationMs: 8 },
+    ],
+    customHeaderProperties: [['orderId', `O-${n}`]],
+    attachments: [],
+    ...overrides,
+  };
+}
