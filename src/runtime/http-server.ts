@@ -152,31 +152,34 @@ export class HttpServer implements HttpRouter {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const path = (q === -1 ? url : url.slice(0, q)).toLowerCase();
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const path = rawPath.toLowerCase();
     const exact =
       this.#exact.get(path) ?? (path.endsWith('/') ? this.#exact.get(path.slice(0, -1)) : undefined);
-    if (exact) return this.#invoke(exact, req, res, '');
-    if (this.#wildcards.length > 0) {
-      for (const route of this.#wildcards) {
-        if (path === route.key) return this.#invoke(route, req, res, '');
-        if (path.startsWith(route.key) && path.charCodeAt(route.key.length) === 47 /* '/' */) {
-          // The rest keeps the caller's casing: it usually carries ids.
-          const rawPath = q === -1 ? url : url.slice(0, q);
-          return this.#invoke(route, req, res, safeDecode(rawPath.slice(route.key.length + 1)));
-        }
+    if (exact) {
+      this.#invoke(exact, req, res, '');
+      return;
+    }
+    for (const route of this.#wildcards) {
+      if (path === route.key) {
+        this.#invoke(route, req, res, '');
+        return;
+      }
+      if (path.startsWith(route.key) && path.charCodeAt(route.key.length) === 47 /* '/' */) {
+        // The rest keeps the caller's casing: it usually carries ids.
+        this.#invoke(route, req, res, safeDecode(rawPath.slice(route.key.length + 1)));
+        return;
       }
     }
     if (path === '/health') {
-      if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { status: 'UP' });
-      res.setHeader('Allow', 'GET, HEAD');
-      return sendError(res, 405, 'CW_ERR_HTTP_METHOD_NOT_ALLOWED', 'Use GET for /health.');
+      if (req.method === 'GET' || req.method === 'HEAD') sendJson(res, 200, { status: 'UP' });
+      else {
+        res.setHeader('Allow', 'GET, HEAD');
+        sendError(res, 405, 'CW_ERR_HTTP_METHOD_NOT_ALLOWED', 'Use GET for /health.');
+      }
+      return;
     }
-    sendError(
-      res,
-      404,
-      'CW_ERR_HTTP_NOT_FOUND',
-      `Nothing is deployed at ${q === -1 ? url : url.slice(0, q)}.`,
-    );
+    sendError(res, 404, 'CW_ERR_HTTP_NOT_FOUND', `Nothing is deployed at ${rawPath}.`);
   }
 
   #invoke(route: Route, req: IncomingMessage, res: ServerResponse, rest: string): void {
