@@ -1,10 +1,23 @@
+import { end, errorEnd, escalationEnd, terminate } from './events/events.spec.ts';
+import { loopingProcessCall } from './process-call/looping-process-call.spec.ts';
+import { processCall } from './process-call/process-call.spec.ts';
+import { requestReply, send } from './request-reply/request-reply.spec.ts';
 import type { StepSpec } from './step.spec.ts';
 
 /**
  * Every step kind Causeway knows, in the order the docs list them. Registration is this explicit
  * list, not import side effects: what is here is what flows can use.
  */
-export const steps: StepSpec<any>[] = [];
+export const steps: StepSpec<any>[] = [
+  requestReply,
+  send,
+  processCall,
+  loopingProcessCall,
+  end,
+  errorEnd,
+  escalationEnd,
+  terminate,
+];
 
 const byKind = new Map(steps.map((spec) => [spec.kind, spec]));
 

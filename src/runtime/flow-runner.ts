@@ -1,0 +1,81 @@
+import type { DispatchResult } from '../adapters/adapter.spec.ts';
+import { Exchange, type ExchangeInit } from '../engine/exchange.ts';
+import { type LogLevel, MessageLog } from '../engine/message-log.ts';
+import type { Processor } from '../engine/processor.ts';
+import { ErrorEndSignal, EscalationSignal } from '../engine/signals.ts';
+import { errorMessage } from '../errors.ts';
+import { toMplEntry } from './mpl-entry.ts';
+import type { RuntimeServices } from './services.ts';
+
+export interface FlowRunnerOptions {
+  flowId: string;
+  logLevel: LogLevel;
+  services: RuntimeServices;
+}
+
+/**
+ * Runs one deployed flow's messages: the integration process, the exception subprocess when a step
+ * fails, the final status, and the message processing log, handed to the batched writer.
+ */
+export class FlowRunner {
+  readonly flowId: string;
+  logLevel: LogLevel;
+  /** The sender adapter kind, recorded in every log entry. */
+  sender = '';
+  readonly #services: RuntimeServices;
+  #main: Processor = () => {};
+  #exceptionSubprocess?: Processor;
+
+  constructor(options: FlowRunnerOptions) {
+    this.flowId = options.flowId;
+    this.logLevel = options.logLevel;
+    this.#services = options.services;
+  }
+
+  setProcesses(main: Processor, exceptionSubprocess?: Processor): void {
+    this.#main = main;
+    this.#exceptionSubprocess = exceptionSubprocess;
+  }
+
+  newExchange(init: ExchangeInit = {}): Exchange {
+    return new Exchange({ ...init, flowId: this.flowId, log: init.log ?? new MessageLog(this.logLevel) });
+  }
+
+  async dispatch(exchange: Exchange): Promise<DispatchResult> {
+    let error: Error | undefined;
+    try {
+      const pending = this.#main(exchange);
+      if (pending) await pending;
+    } catch (thrown) {
+      error = asError(thrown);
+    }
+    if (error && this.#exceptionSubprocess && !(error instanceof EscalationSignal)) {
+      error = await this.#handle(exchange, error);
+    }
+    const log = exchange.log;
+    if (error instanceof EscalationSignal) log.status = 'ESCALATED';
+    else if (error) log.status = 'FAILED';
+    else if (log.status === 'PROCESSING') log.status = 'COMPLETED';
+    log.endedAt = Date.now();
+    if (error) log.error = errorMessage(error instanceof ErrorEndSignal ? error.original : error);
+    if (log.level !== 'NONE') this.#services.messageLogs.write(toMplEntry(exchange, this.sender));
+    return { exchange, error: error instanceof ErrorEndSignal ? error.original : error };
+  }
+
+  /** Runs the exception subprocess; returns the error that still ends the message, if any. */
+  async #handle(exchange: Exchange, error: Error): Promise<Error | undefined> {
+    exchange.exception = error;
+    exchange.stopped = false;
+    try {
+      const pending = this.#exceptionSubprocess!(exchange);
+      if (pending) await pending;
+      return undefined;
+    } catch (thrown) {
+      return asError(thrown);
+    }
+  }
+}
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}

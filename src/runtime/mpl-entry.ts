@@ -1,0 +1,30 @@
+import type { Exchange } from '../engine/exchange.ts';
+import type { MplEntry } from '../observability/mpl.types.ts';
+
+/** The stored form of a finished exchange's log. CPI's SAP_* headers fill the application fields. */
+export function toMplEntry(exchange: Exchange, sender: string): MplEntry {
+  const log = exchange.log;
+  const headers = exchange.message.headers;
+  const keepSteps = log.keepsSteps || (log.level === 'ERROR' && log.status !== 'COMPLETED');
+  return {
+    messageGuid: exchange.id,
+    correlationId: exchange.correlationId,
+    flowId: exchange.flowId,
+    status: log.status,
+    logLevel: log.level,
+    logStart: log.startedAt,
+    logEnd: log.endedAt ?? Date.now(),
+    sender,
+    receivers: log.receivers,
+    steps: keepSteps ? log.steps : [],
+    error: log.error,
+    customHeaderProperties: log.customHeaders,
+    attachments: log.attachments,
+    applicationMessageId: stringOrUndefined(headers.get('SAP_ApplicationID')),
+    applicationMessageType: stringOrUndefined(headers.get('SAP_MessageType')),
+  };
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
