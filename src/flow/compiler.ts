@@ -14,7 +14,10 @@ import { closest, validateOptions } from './validate-options.ts';
 export interface CompileOptions {
   file: string;
   services: RuntimeServices;
-  /** Values of externalized parameters for this deployment (override the flow's defaults). */
+  /**
+   * Values of externalized parameters for this deployment (override the flow's defaults). Values for
+   * parameters the flow does not declare are ignored: one `--param` list serves a folder of flows.
+   */
   parameters?: Readonly<Record<string, unknown>>;
   scriptTimeoutMs?: number;
   /** Receivers to use instead of the declared ones, by name (flow tests mock receivers this way). */
@@ -92,18 +95,6 @@ export function compileFlow(text: string, options: CompileOptions): CompileResul
       { offset: p.offset },
     );
   }
-  if (options.parameters) {
-    for (const name of Object.keys(options.parameters)) {
-      if (!(raw.parameters as Record<string, unknown> | undefined)?.[name]) {
-        ctx.error(
-          ['parameters'],
-          `a value is given for '${name}', but the flow declares no such parameter`,
-          'Check the name, or declare it under "parameters:".',
-        );
-      }
-    }
-  }
-
   const { problems } = validateOptions(FlowSchema, model, []);
   for (const problem of problems)
     ctx.error(problem.path, problem.message, problem.hint, { key: problem.key });

@@ -25,6 +25,7 @@ export class FlowRunner {
   readonly #services: RuntimeServices;
   #main: Processor = () => {};
   #exceptionSubprocess?: Processor;
+  #inFlight = 0;
 
   constructor(options: FlowRunnerOptions) {
     this.flowId = options.flowId;
@@ -41,7 +42,26 @@ export class FlowRunner {
     return new Exchange({ ...init, flowId: this.flowId, log: init.log ?? new MessageLog(this.logLevel) });
   }
 
+  /** Messages being processed now; a replaced flow version is closed once this is zero. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves when no message is in flight (after a reload or at shutdown). */
+  async drain(): Promise<void> {
+    while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   async dispatch(exchange: Exchange): Promise<DispatchResult> {
+    this.#inFlight++;
+    try {
+      return await this.#run(exchange);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #run(exchange: Exchange): Promise<DispatchResult> {
     let error: Error | undefined;
     try {
       const pending = this.#main(exchange);

@@ -1,0 +1,34 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseParameterValue } from '../flow/parameters.ts';
+
+/** A command-line mistake: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+/** `--param k=v` values into a map; a malformed one is a usage error. */
+export function parameterValues(list: readonly string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param expects name=value, got '${item}'`);
+    out[item.slice(0, eq)] = parseParameterValue(item.slice(eq + 1));
+  }
+  return out;
+}
+
+export function dataDir(value: string | undefined): string {
+  return value ?? process.env.CAUSEWAY_DATA ?? 'data';
+}
