@@ -15,6 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
+const secDir = () => join(dataDir, 'security');
 const securityFile = (name: string) => join(dataDir, 'security', name);
 const isStoreError = (pattern: RegExp) => (error: unknown) =>
   error instanceof UserError &&
@@ -24,7 +25,7 @@ const isStoreError = (pattern: RegExp) => (error: unknown) =>
 
 describe('FileSecureStore credentials', () => {
   test('round trip of all three types, also after reopening', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setCredential('backend', { type: 'basic', user: 'svc', password: 's3cret-pw' });
     store.setCredential('idp', {
       type: 'oauth2-client-credentials',
@@ -34,7 +35,7 @@ describe('FileSecureStore credentials', () => {
       scope: 'read',
     });
     store.setCredential('apiKey', { type: 'secure-parameter', value: 'key-123' });
-    const reopened = new FileSecureStore(dataDir, { env: NO_ENV });
+    const reopened = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.deepEqual(reopened.credential('backend'), { type: 'basic', user: 'svc', password: 's3cret-pw' });
     assert.equal((reopened.credential('idp') as { clientSecret: string }).clientSecret, 'client-secret-xyz');
     assert.deepEqual(reopened.credential('apiKey'), { type: 'secure-parameter', value: 'key-123' });
@@ -42,7 +43,7 @@ describe('FileSecureStore credentials', () => {
   });
 
   test('secrets are encrypted at rest and never listed', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setCredential('backend', { type: 'basic', user: 'svc', password: 'very-secret-password' });
     store.setCredential('p', { type: 'secure-parameter', value: 'parameter-secret-value' });
     const raw = readFileSync(securityFile('credentials.json'), 'utf8');
@@ -57,7 +58,7 @@ describe('FileSecureStore credentials', () => {
   });
 
   test('the master key file is 32 bytes, mode 0600, created on first use only', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.throws(() => statSync(securityFile('master.key')));
     store.setCredential('a', { type: 'secure-parameter', value: 'v' });
     const st = statSync(securityFile('master.key'));
@@ -67,12 +68,12 @@ describe('FileSecureStore credentials', () => {
   });
 
   test('a wrong master key fails clearly, and does not let new entries mix keys', () => {
-    new FileSecureStore(dataDir, { env: NO_ENV }).setCredential('a', {
+    new FileSecureStore(secDir(), { env: NO_ENV }).setCredential('a', {
       type: 'secure-parameter',
       value: 'v',
     });
     const wrongKey = { CAUSEWAY_MASTER_KEY: randomBytes(32).toString('base64') };
-    const store = new FileSecureStore(dataDir, { env: wrongKey });
+    const store = new FileSecureStore(secDir(), { env: wrongKey });
     assert.throws(
       () => store.credential('a'),
       isStoreError(/not the key the credentials .* were encrypted with/),
@@ -85,22 +86,22 @@ describe('FileSecureStore credentials', () => {
 
   test('the key from CAUSEWAY_MASTER_KEY works across opens and no key file is written', () => {
     const env = { CAUSEWAY_MASTER_KEY: randomBytes(32).toString('base64') };
-    new FileSecureStore(dataDir, { env }).setCredential('a', { type: 'secure-parameter', value: 'v' });
-    assert.equal(new FileSecureStore(dataDir, { env }).credential('a')?.type, 'secure-parameter');
+    new FileSecureStore(secDir(), { env }).setCredential('a', { type: 'secure-parameter', value: 'v' });
+    assert.equal(new FileSecureStore(secDir(), { env }).credential('a')?.type, 'secure-parameter');
     assert.throws(() => statSync(securityFile('master.key')));
     assert.throws(
-      () => new FileSecureStore(dataDir, { env: NO_ENV }).credential('a'),
+      () => new FileSecureStore(secDir(), { env: NO_ENV }).credential('a'),
       isStoreError(/missing/),
     );
     const short = { CAUSEWAY_MASTER_KEY: Buffer.alloc(16).toString('base64') };
     assert.throws(
-      () => new FileSecureStore(dataDir, { env: short }).credential('a'),
+      () => new FileSecureStore(secDir(), { env: short }).credential('a'),
       isStoreError(/16 bytes/),
     );
   });
 
   test('a tampered entry is reported, not returned', () => {
-    new FileSecureStore(dataDir, { env: NO_ENV }).setCredential('a', {
+    new FileSecureStore(secDir(), { env: NO_ENV }).setCredential('a', {
       type: 'basic',
       user: 'u',
       password: 'p',
@@ -108,27 +109,27 @@ describe('FileSecureStore credentials', () => {
     const file = JSON.parse(readFileSync(securityFile('credentials.json'), 'utf8'));
     file.credentials.a.user = 'admin';
     writeFileSync(securityFile('credentials.json'), JSON.stringify(file));
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.throws(() => store.credential('a'), isStoreError(/cannot be decrypted/));
   });
 
   test('a damaged file or key file is reported with the file name', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setCredential('a', { type: 'secure-parameter', value: 'v' });
     writeFileSync(securityFile('master.key'), Buffer.alloc(5));
     assert.throws(
-      () => new FileSecureStore(dataDir, { env: NO_ENV }).credential('a'),
+      () => new FileSecureStore(secDir(), { env: NO_ENV }).credential('a'),
       isStoreError(/5 bytes/),
     );
     writeFileSync(securityFile('credentials.json'), '{ nope');
     assert.throws(
-      () => new FileSecureStore(dataDir, { env: NO_ENV }),
+      () => new FileSecureStore(secDir(), { env: NO_ENV }),
       isStoreError(/credentials\.json is not valid JSON/),
     );
   });
 
   test('invalid credentials and names are refused with the reason', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.throws(
       () => store.setCredential('a', { type: 'basic', user: 'u', password: '' }),
       /needs a password/,
@@ -154,17 +155,17 @@ describe('FileSecureStore credentials', () => {
   });
 
   test('delete removes the entry; writes leave no temporary files behind', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     for (let i = 0; i < 20; i++) store.setCredential(`c${i}`, { type: 'secure-parameter', value: `v${i}` });
     assert.equal(store.deleteCredential('c3'), true);
     assert.equal(store.deleteCredential('c3'), false);
     assert.equal(store.credential('c3'), undefined);
-    assert.equal(new FileSecureStore(dataDir, { env: NO_ENV }).listCredentials().length, 19);
+    assert.equal(new FileSecureStore(secDir(), { env: NO_ENV }).listCredentials().length, 19);
     assert.deepEqual(readdirSync(join(dataDir, 'security')).sort(), ['credentials.json', 'master.key']);
   });
 
   test('a failed write leaves the previous file intact', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setCredential('a', { type: 'secure-parameter', value: 'v' });
     const before = readFileSync(securityFile('credentials.json'), 'utf8');
     // A directory where the target should be makes the final rename fail after the temp file is written.
@@ -174,7 +175,7 @@ describe('FileSecureStore credentials', () => {
     assert.deepEqual(readdirSync(join(dataDir, 'security')).sort(), ['credentials.json', 'master.key']);
     rmSync(securityFile('credentials.json'), { recursive: true });
     writeFileSync(securityFile('credentials.json'), before);
-    assert.deepEqual(new FileSecureStore(dataDir, { env: NO_ENV }).credential('a'), {
+    assert.deepEqual(new FileSecureStore(secDir(), { env: NO_ENV }).credential('a'), {
       type: 'secure-parameter',
       value: 'v',
     });
@@ -183,10 +184,10 @@ describe('FileSecureStore credentials', () => {
 
 describe('FileSecureStore users', () => {
   test('authenticate returns roles for the right password only', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.equal(store.setUser('alice', 'pw-alice'), 'added');
     store.setUser('bob', 'pw-bob', ['Custom.role']);
-    const reopened = new FileSecureStore(dataDir, { env: NO_ENV });
+    const reopened = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.deepEqual(reopened.authenticate('alice', 'pw-alice'), ['ESBMessaging.send']);
     assert.deepEqual(reopened.authenticate('alice', 'pw-alice'), ['ESBMessaging.send']);
     assert.equal(reopened.authenticate('alice', 'wrong'), undefined);
@@ -198,7 +199,7 @@ describe('FileSecureStore users', () => {
   });
 
   test('a password already checked is not hashed again (Basic auth arrives on every request)', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setUser('alice', 'pw');
     let started = performance.now();
     store.authenticate('alice', 'pw');
@@ -210,7 +211,7 @@ describe('FileSecureStore users', () => {
   });
 
   test('passwords are stored as salted scrypt hashes', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setUser('alice', 'same-password');
     store.setUser('bob', 'same-password');
     const raw = readFileSync(securityFile('users.json'), 'utf8');
@@ -222,7 +223,7 @@ describe('FileSecureStore users', () => {
   });
 
   test('changing a password invalidates the old one at once; delete removes the user', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     store.setUser('alice', 'old');
     assert.ok(store.authenticate('alice', 'old'));
     assert.equal(store.setUser('alice', 'new', ['A', 'A', 'B']), 'updated');
@@ -235,7 +236,7 @@ describe('FileSecureStore users', () => {
   });
 
   test('bad user input is refused', () => {
-    const store = new FileSecureStore(dataDir, { env: NO_ENV });
+    const store = new FileSecureStore(secDir(), { env: NO_ENV });
     assert.throws(() => store.setUser('alice', ''), /password is empty/);
     assert.throws(() => store.setUser('a b', 'x'), /not a valid user name/);
     assert.throws(() => store.setUser('alice', 'x', ['']), /role name is empty/);

@@ -38,7 +38,7 @@ export interface UserSummary {
 }
 
 /**
- * Security material in `<dataDir>/security/`: credentials sealed with AES-256-GCM under the master key,
+ * Security material in one folder (`<dataDir>/security/`): credentials sealed with AES-256-GCM under the master key,
  * users with scrypt password hashes. Files are read once when opened (call `reload()` to see changes made
  * by the CLI) and replaced atomically on every change. Secrets never appear in listings or errors.
  */
@@ -51,8 +51,9 @@ export class FileSecureStore implements SecureStore {
   readonly #opened = new Map<string, Credential>();
   readonly #verified = new VerifiedPasswords();
 
-  constructor(dataDir: string, options: FileSecureStoreOptions = {}) {
-    this.dir = join(dataDir, 'security');
+  /** `dir` is the security folder itself, normally `<dataDir>/security`. */
+  constructor(dir: string, options: FileSecureStoreOptions = {}) {
+    this.dir = dir;
     this.#env = options.env ?? process.env;
     this.reload();
   }
