@@ -118,7 +118,7 @@ export function compileFlow(text: string, options: CompileOptions): CompileResul
   runner.setProcesses(main, exceptionSubprocess);
   const endpoint = createSender(model, ctx, runner, options.services, logLevel);
 
-  if (ctx.diagnostics.length > 0) return { diagnostics: ctx.diagnostics };
+  if (ctx.diagnostics.length > 0) return { diagnostics: byPosition(ctx.diagnostics) };
   return {
     diagnostics: [],
     flow: {
@@ -135,6 +135,11 @@ export function compileFlow(text: string, options: CompileOptions): CompileResul
       receivers: ctx.receivers,
     },
   };
+}
+
+/** Problems in the order they appear in the file, as a reader goes through it. */
+function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 function collectParameters(

@@ -58,7 +58,7 @@ export class Runtime {
     const services: RuntimeServices = {
       http,
       processDirect: new ProcessDirectRegistry(),
-      secureStore: new FileSecureStore(dataDir),
+      secureStore: new FileSecureStore(join(dataDir, 'security')),
       messageLogs: writer,
     };
     await http.listen(options.port ?? 8080, options.host ?? '127.0.0.1');

@@ -19,7 +19,7 @@ export type StepNode = Record<string, unknown>;
  * JSON Schema generator turns it into a reference to the step list definition.
  */
 export const StepList = (options: { description?: string } = {}) =>
-  Type.Array(Type.Record(Type.String(), Type.Unknown()), { ...options, 'x-causeway-steps': true });
+  Type.Array(Type.Unknown(), { ...options, 'x-causeway-steps': true });
 
 /** What a step's compile function can ask of the flow being compiled. */
 export interface CompileContext {
