@@ -1,8 +1,11 @@
 import type { MplEntry } from './mpl.types.ts';
 
+/** A day ago, so that the default 30-day retention keeps sample entries. */
+const BASE = Date.now() - 24 * 60 * 60 * 1000;
+
 /** A complete entry for tests and the benchmark; `n` makes the guid, correlation id and times distinct. */
 export function sampleEntry(n: number, overrides: Partial<MplEntry> = {}): MplEntry {
-  const start = 1_700_000_000_000 + n * 1000;
+  const start = BASE + n * 1000;
   return {
     messageGuid: `msg-${String(n).padStart(8, '0')}`,
     correlationId: `corr-${n}`,

@@ -100,8 +100,12 @@ export class MplStore {
           JSON.stringify(e.receivers),
           JSON.stringify(e.steps),
         );
-        e.customHeaderProperties.forEach(([name, value], i) => s.header.run(e.messageGuid, i, name, value));
-        e.attachments.forEach((a, i) => s.attachment.run(e.messageGuid, i, a.name, a.contentType, a.content));
+        for (const [i, [name, value]] of e.customHeaderProperties.entries()) {
+          s.header.run(e.messageGuid, i, name, value);
+        }
+        for (const [i, a] of e.attachments.entries()) {
+          s.attachment.run(e.messageGuid, i, a.name, a.contentType, a.content);
+        }
       }
       beforeCommit?.();
       this.#db.exec('COMMIT');

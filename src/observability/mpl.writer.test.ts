@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sampleEntry } from './mpl.fixtures.ts';
+import { MplStore } from './mpl.store.ts';
+import type { MplEntry } from './mpl.types.ts';
+import { MplWriter } from './mpl.writer.ts';
+
+const CHILD = new URL('./testdata/mpl-writer-child.ts', import.meta.url).pathname;
+
+describe('MplWriter', { timeout: 30_000 }, () => {
+  let dir: string;
+  let errors: Error[];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cw-mplw-'));
+    errors = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const writer = (options: Partial<ConstructorParameters<typeof MplWriter>[0]> = {}) =>
+    new MplWriter({ dataDir: dir, onError: (e) => errors.push(e), ...options });
+  const stored = () => {
+    const store = new MplStore(dir);
+    try {
+      const guids = store.query({ limit: 10_000 }).map((e) => e.messageGuid);
+      return { count: store.count(), distinct: new Set(guids).size, integrity: store.integrityCheck() };
+    } finally {
+      store.close();
+    }
+  };
+  const writeMany = (w: MplWriter, count: number, from = 0) => {
+    for (let n = from; n < from + count; n++) w.write(sampleEntry(n));
+  };
+
+  test('write only buffers; flush commits everything written so far', async () => {
+    const w = writer();
+    writeMany(w, 1234);
+    assert.equal(stored().count, 0, 'nothing reaches SQLite on the caller tick');
+    await w.flush();
+    assert.deepEqual(stored(), { count: 1234, distinct: 1234, integrity: 'ok' });
+    assert.deepEqual(w.stats, { written: 1234, committed: 1234, dropped: 0, restarts: 0, pending: 0 });
+    await w.flush();
+    await w.close();
+    assert.deepEqual(errors, []);
+  });
+
+  test('the timer sends a partial batch without a flush', async () => {
+    const w = writer({ flushIntervalMs: 20 });
+    writeMany(w, 3);
+    for (let i = 0; i < 100 && w.stats.committed < 3; i++) await sleep(10);
+    assert.equal(stored().count, 3);
+    await w.close();
+  });
+
+  test('applies the log level rules before storing', async () => {
+    const w = writer();
+    const step = { step: 's', kind: 'script', startedAt: 1, durationMs: 1, payload: 'body' };
+    w.write(sampleEntry(1, { logLevel: 'NONE' }));
+    w.write(sampleEntry(2, { logLevel: 'ERROR' }));
+    w.write(sampleEntry(3, { logLevel: 'TRACE', steps: [step] }));
+    w.write(sampleEntry(4, { logLevel: 'INFO', steps: [step] }));
+    await w.close();
+    const store = new MplStore(dir);
+    assert.equal(store.get(sampleEntry(1).messageGuid), undefined);
+    assert.deepEqual(store.get(sampleEntry(2).messageGuid)?.steps, []);
+    assert.equal(store.get(sampleEntry(3).messageGuid)?.steps[0].payload, 'body');
+    assert.equal(store.get(sampleEntry(4).messageGuid)?.steps[0].payload, undefined);
+    store.close();
+  });
+
+  for (const when of ['before-commit', 'after-commit'] as const) {
+    test(`a worker dying ${when} is restarted: nothing lost, nothing duplicated`, async () => {
+      const w = writer({ crash: { batch: 2, when } });
+      writeMany(w, 1200);
+      await w.flush();
+      writeMany(w, 300, 1200);
+      await w.close();
+      assert.deepEqual(stored(), { count: 1500, distinct: 1500, integrity: 'ok' });
+      assert.equal(w.stats.restarts, 1);
+      assert.equal(w.stats.committed, 1500);
+      assert.match(
+        errors[0].message,
+        /writer stopped \(exit code 70\); restarting it in 0 ms and resending 2 batches/,
+      );
+    });
+  }
+
+  test('a malformed entry is dropped and reported; the rest of its batch is stored', async () => {
+    const w = writer();
+    writeMany(w, 10);
+    w.write({ ...sampleEntry(10), flowId: null } as unknown as MplEntry);
+    writeMany(w, 10, 11);
+    await w.close();
+    assert.equal(stored().count, 20);
+    assert.equal(w.stats.dropped, 1);
+    assert.equal(w.stats.restarts, 0);
+    assert.match(errors[0].message, /Dropped 1 malformed message log entries: msg-00000010: NOT NULL/);
+  });
+
+  test('a backlog above maxPending drops new entries and says so once', async () => {
+    const w = writer({ maxPending: 50 });
+    writeMany(w, 80);
+    await w.close();
+    assert.equal(stored().count, 50);
+    assert.equal(w.stats.dropped, 30);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /backlog above 50 entries/);
+  });
+
+  test('writes after close are dropped, and close is idempotent', async () => {
+    const w = writer();
+    writeMany(w, 5);
+    const closing = w.close();
+    w.write(sampleEntry(99));
+    await closing;
+    await w.close();
+    assert.equal(stored().count, 5);
+    assert.equal(w.stats.dropped, 1);
+  });
+
+  test('an idle writer never holds the process open', async () => {
+    const child = spawn(process.execPath, [CHILD, dir, 'idle'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    assert.equal(code, 0);
+    assert.equal(out, 'flushed\n');
+    assert.equal(stored().count, 10);
+  });
+
+  test('a process killed with SIGKILL while writing leaves a sound store with a committed prefix', async () => {
+    const child = spawn(process.execPath, [CHILD, dir, 'loop'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let reported = 0;
+    let partial = '';
+    await new Promise<void>((resolve, reject) => {
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}`)),
+      );
+      child.stdout.on('data', (chunk) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        if (lines.length > 0) reported = Number(lines.at(-1));
+        if (reported >= 3000) child.kill('SIGKILL');
+      });
+    });
+    const store = new MplStore(dir);
+    try {
+      assert.equal(store.integrityCheck(), 'ok');
+      const count = store.count();
+      assert.ok(count >= reported, `${count} rows stored, ${reported} reported committed`);
+      const guids = store.query({ limit: 10_000 }).map((e) => e.messageGuid);
+      assert.deepEqual(
+        guids.sort(),
+        Array.from({ length: count }, (_, n) => sampleEntry(n).messageGuid),
+      );
+    } finally {
+      store.close();
+    }
+  });
+});
