@@ -1,3 +1,9 @@
+import { csvToJson } from './converters/csv-to-json.spec.ts';
+import { csvToXml } from './converters/csv-to-xml.spec.ts';
+import { jsonToCsv } from './converters/json-to-csv.spec.ts';
+import { jsonToXml } from './converters/json-to-xml.spec.ts';
+import { xmlToCsv } from './converters/xml-to-csv.spec.ts';
+import { xmlToJson } from './converters/xml-to-json.spec.ts';
 import { end, errorEnd, escalationEnd, terminate } from './events/events.spec.ts';
 import { loopingProcessCall } from './process-call/looping-process-call.spec.ts';
 import { processCall } from './process-call/process-call.spec.ts';
@@ -17,6 +23,12 @@ export const steps: StepSpec<any>[] = [
   errorEnd,
   escalationEnd,
   terminate,
+  jsonToXml,
+  xmlToJson,
+  csvToXml,
+  xmlToCsv,
+  csvToJson,
+  jsonToCsv,
 ];
 
 const byKind = new Map(steps.map((spec) => [spec.kind, spec]));

@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox';
+import { XMLValidator } from 'fast-xml-parser';
+import { UserError } from '../../errors.ts';
+import { formatPath, type Path } from '../../flow/path.ts';
+
+/** Helpers shared by the converter steps (and the other transformation steps). */
+
+/** The optional `name` every step declares: a label shown in the message processing log. */
+export const NameOption = Type.Optional(
+  Type.String({ description: 'Label shown in the message processing log' }),
+);
+
+/** How a step is named in error messages: its `name`, or where it sits in the flow. */
+export function stepLabel(name: string | undefined, path: Path): string {
+  return name ? `'${name}' (${formatPath(path)})` : formatPath(path);
+}
+
+export function conversionError(step: string, what: string, hint: string, cause?: unknown): UserError {
+  return new UserError('CW_ERR_CONVERSION', `Step ${step}: ${what}`, { hint, cause });
+}
+
+/**
+ * Checks that text is well-formed XML and throws a conversion error with line and column if not:
+ * fast-xml-parser's parser is lenient, its validator is not.
+ */
+export function assertWellFormedXml(text: string, step: string): void {
+  const result = XMLValidator.validate(text);
+  if (result === true) return;
+  const { msg, line, col } = result.err;
+  const where = col ? `line ${line}, column ${col}` : `line ${line}`;
+  throw conversionError(
+    step,
+    `the message body is not well-formed XML (${where}): ${msg}`,
+    'Check the content the sender delivers, or convert it to XML first.',
+  );
+}
+
+/** `JSON.parse` errors name a position; keep that and say which step failed. */
+export function parseJsonBody(read: () => unknown, step: string): unknown {
+  try {
+    return read();
+  } catch (cause) {
+    const message =
+      cause instanceof Error ? cause.message.replace(/^The message body is not valid JSON: /, '') : '';
+    throw conversionError(
+      step,
+      `the message body is not valid JSON: ${message}`,
+      'Check the content the sender delivers, or convert it to JSON first.',
+      cause,
+    );
+  }
+}
+
+// XML 1.0 names, restricted to the common letters: enough to reject JSON keys such as "1st" or "a b".
+const XML_NAME = /^[A-Za-z_\u00C0-\uFFEF][\w.\-\u00B7\u00C0-\uFFEF]*$/;
+
+/** Whether `name` can be an XML element or attribute name (without a prefix). */
+export function isXmlName(name: string): boolean {
+  return XML_NAME.test(name);
+}
+
+/** Escapes a value for an XML attribute or text node. */
+export function escapeXml(value: string): string {
+  return value.replace(/[&<>"]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
+  );
+}
