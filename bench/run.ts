@@ -1,0 +1,224 @@
+// `npm run bench`: Causeway's message path against bare node:http, in the same run, on this machine.
+// Server under test on CPU 0, wrk (and the proxy backend) on CPU 1. See docs/benchmarks.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type Child,
+  canPin,
+  freePorts,
+  killAll,
+  StartError,
+  sleep,
+  start,
+  waitForPort,
+} from './lib/children.ts';
+import { GIB, processName, rssMb, streamThrough } from './lib/memory.ts';
+import { post } from './lib/probe.ts';
+import * as report from './lib/report.ts';
+import { BENCH_DIR, PAYLOAD, PAYLOAD_FILE, SCENARIOS, type Scenario } from './lib/scenarios.ts';
+import { runWrk, WRK_MISSING, type WrkResult, wrkAvailable } from './lib/wrk.ts';
+
+const USAGE = `Usage: npm run bench -- [--duration 10] [--connections 32] [--warmup 3]
+                        [--scenario echo|transform|proxy|memory] [--no-memory] [--strict]
+  --duration S      seconds of each measured wrk run (default 10)
+  --connections N   wrk connections (default 32)
+  --warmup S        seconds of the unmeasured wrk run before each measurement (default 3)
+  --scenario NAME   run one scenario only (memory = idle RSS and the 1 GiB stream)
+  --no-memory       skip the memory measurements
+  --strict          exit 1 when a goal is missed (default: report it, exit 0)`;
+
+const ROOT = join(BENCH_DIR, '..');
+const NODE = process.execPath;
+const SERVER_CPU = 0;
+const LOAD_CPU = 1;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '32' },
+      warmup: { type: 'string', default: '3' },
+      scenario: { type: 'string' },
+      'no-memory': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const names = [...SCENARIOS.map((s) => s.name), 'memory'];
+  if (values.scenario !== undefined && !names.includes(values.scenario)) {
+    throw new Error(`--scenario must be one of ${names.join(', ')}, got '${values.scenario}'`);
+  }
+  const positive = (name: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--${name} must be a whole number ≥ 1, got '${value}'`);
+    return n;
+  };
+  return {
+    durationS: positive('duration', values.duration),
+    connections: positive('connections', values.connections),
+    warmupS: positive('warmup', values.warmup),
+    scenarios: SCENARIOS.filter((s) => values.scenario === undefined || values.scenario === s.name),
+    memory: values.scenario === 'memory' || (values.scenario === undefined && !values['no-memory']),
+    strict: values.strict,
+  };
+}
+
+type Options = ReturnType<typeof options>;
+
+/** Starts `causeway run bench/flows` with a fresh data directory (so earlier message logs weigh nothing). */
+function startCauseway(port: number, backendPort: number): Child {
+  const data = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
+  const args = ['src/cli/main.ts', 'run', 'bench/flows', '--port', String(port), '--data', data];
+  const child = start('causeway', SERVER_CPU, NODE, [...args, '--param', `backendPort=${backendPort}`], {
+    cwd: ROOT,
+  });
+  child.proc.once('exit', () => rmSync(data, { recursive: true, force: true }));
+  return child;
+}
+
+async function ready(child: Child, port: number, scenario?: Scenario, path = '/'): Promise<void> {
+  await waitForPort(child, port);
+  if (!scenario) return;
+  const answer = await post(`http://127.0.0.1:${port}${path}`, PAYLOAD);
+  try {
+    scenario.check(answer);
+  } catch (error) {
+    throw new StartError(
+      `${child.name} does not do the ${scenario.name} scenario: ${(error as Error).message}\n` +
+        `--- answer ${answer.status} ---\n${answer.body.slice(0, 2000)}\n--- server output ---\n${child.output()}`,
+    );
+  }
+}
+
+async function load(url: string, o: Options): Promise<WrkResult> {
+  const run = {
+    url,
+    connections: o.connections,
+    cpu: LOAD_CPU,
+    script: join(BENCH_DIR, 'post.lua'),
+    payload: PAYLOAD_FILE,
+  };
+  await runWrk({ ...run, durationS: o.warmupS });
+  const result = await runWrk({ ...run, durationS: o.durationS });
+  if (result.non2xx > 0 || result.socketErrors > 0) {
+    throw new Error(
+      `${url}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors under load`,
+    );
+  }
+  return result;
+}
+
+async function measure(s: Scenario, ports: number[], o: Options): Promise<report.ScenarioResult> {
+  const [serverPort, causewayPort, backendPort] = ports;
+  const backend = s.needsBackend
+    ? start('backend', LOAD_CPU, NODE, [join(BENCH_DIR, 'baseline/backend.ts'), String(backendPort)])
+    : undefined;
+  try {
+    if (backend) await waitForPort(backend, backendPort);
+    const bare = start(`bare ${s.name}`, SERVER_CPU, NODE, [
+      join(BENCH_DIR, 'baseline', s.baseline),
+      String(serverPort),
+      String(backendPort),
+    ]);
+    await ready(bare, serverPort, s);
+    const baseline = await load(`http://127.0.0.1:${serverPort}/`, o);
+    await bare.stop();
+
+    const causeway = startCauseway(causewayPort, backendPort);
+    await ready(causeway, causewayPort, s, s.path);
+    const measured = await load(`http://127.0.0.1:${causewayPort}${s.path}`, o);
+    await causeway.stop();
+    return { scenario: s, baseline, causeway: measured };
+  } finally {
+    await backend?.stop();
+  }
+}
+
+async function memory(port: number, backendPort: number): Promise<report.MemoryResult> {
+  const causeway = startCauseway(port, backendPort);
+  await ready(causeway, port);
+  if (processName(causeway.pid) !== 'node') {
+    throw new Error(
+      `pid ${causeway.pid} is '${processName(causeway.pid)}', not node: RSS would be measured wrongly`,
+    );
+  }
+  await sleep(5000);
+  const idleRssMb = rssMb(causeway.pid);
+  const stream = await streamThrough({
+    url: `http://127.0.0.1:${port}/http/echo`,
+    pid: causeway.pid,
+    bytes: GIB,
+    abortAboveMb: 2048,
+  });
+  await causeway.stop();
+  if (stream.status !== 200 && !stream.abortedReason) {
+    throw new Error(`streaming 1 GiB through /http/echo answered ${stream.status}\n${causeway.output()}`);
+  }
+  return {
+    idleRssMb,
+    streamPeakRssMb: stream.peakRssMb,
+    streamedBytes: stream.sentBytes,
+    echoedBytes: stream.receivedBytes,
+    streamSeconds: stream.seconds,
+    abortedReason: stream.abortedReason,
+  };
+}
+
+async function main(): Promise<number> {
+  if (!wrkAvailable()) {
+    console.error(WRK_MISSING);
+    return 1;
+  }
+  const o = options();
+  if (!canPin) console.warn('warning: fewer than 2 CPUs or no taskset: server and wrk are not pinned');
+  console.log(`machine: ${report.machine()}`);
+  console.log(
+    `wrk -t1 -c${o.connections} -d${o.durationS}s after a ${o.warmupS} s warm-up; server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}\n`,
+  );
+  const ports = await freePorts(3);
+  const results: report.ScenarioResult[] = [];
+  for (const s of o.scenarios) {
+    process.stdout.write(`${s.name}: measuring bare node, then Causeway ... `);
+    const r = await measure(s, ports, o);
+    results.push(r);
+    console.log(
+      `${r.baseline.requestsPerSecond.toFixed(0)} vs ${r.causeway.requestsPerSecond.toFixed(0)} req/s`,
+    );
+  }
+  let mem: report.MemoryResult | undefined;
+  if (o.memory) {
+    process.stdout.write('memory: idle RSS, then 1 GiB through the echo flow ... ');
+    mem = await memory(ports[1], ports[2]);
+    console.log('done');
+  }
+  console.log();
+  if (results.length > 0) console.log(`${report.formatScenarios(results)}\n`);
+  if (mem) console.log(`${report.formatMemory(mem)}\n`);
+  const file = join(BENCH_DIR, 'results/latest.json');
+  report.writeResults(file, report.rows(results, mem));
+  console.log(`results written to ${file}`);
+  const missed =
+    results.some((r) => !report.throughputOk(r) || !report.latencyOk(r)) ||
+    (mem !== undefined && Object.values(report.memoryOk(mem)).includes(false));
+  if (missed) console.log('at least one goal was missed (see FAIL above)');
+  return missed && o.strict ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    killAll();
+    process.exit(code);
+  },
+  (error: Error) => {
+    killAll();
+    console.error(`\nbench failed: ${error.message}`);
+    process.exit(1);
+  },
+);
