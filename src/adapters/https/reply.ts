@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { Message } from '../../engine/exchange.ts';
+
+/** The header that tells the caller which message processing log belongs to its request (CPI's name). */
+export const MPL_ID_HEADER = 'SAP_MessageProcessingLogID';
+
+/** Headers that describe one connection or one request, never a reply (RFC 9110 §7.6.1 and request-only ones). */
+const NOT_IN_REPLY: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'authorization',
+  'cookie',
+  'expect',
+  'x-csrf-token',
+]);
+
+/** Message headers that go back to the caller: not internal (`Camel…`, `SAP_…`, `Sap…`), not hop-by-hop. */
+export function isReplyHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return !lower.startsWith('camel') && !lower.startsWith('sap') && !NOT_IN_REPLY.has(lower);
+}
+
+/** The status a flow asked for with `CamelHttpResponseCode`, else 200 (CPI). */
+export function replyStatus(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 200;
+  const status = typeof value === 'number' ? value : Number(String(value).trim());
+  return Number.isInteger(status) && status >= 200 && status <= 599 ? status : 200;
+}
+
+/**
+ * Writes the flow's message as the HTTP reply. A streamed body is piped (never buffered); a body in
+ * memory is sent with its length.
+ */
+export function writeReply(
+  req: IncomingMessage,
+  res: ServerResponse,
+  message: Message,
+  exchangeId: string,
+): void {
+  const status = replyStatus(message.headers.get('CamelHttpResponseCode'));
+  res.statusCode = status;
+  for (const [name, value] of message.headers) {
+    if (!isReplyHeader(name)) continue;
+    const text = headerText(value);
+    if (text === undefined) continue;
+    try {
+      res.setHeader(name, text);
+    } catch {
+      // A value with a line break or a non-token name cannot be sent; it is left out, not the reply.
+    }
+  }
+  res.setHeader(MPL_ID_HEADER, exchangeId);
+  const body = message.body;
+  const noBody = req.method === 'HEAD' || status === 204 || status === 304;
+  if (body.isStream) {
+    const stream = body.stream();
+    if (noBody) {
+      stream.resume();
+      res.end();
+      return;
+    }
+    // A failure half way (client gone, body over the limit) can only cut the connection: the status is sent.
+    pipeline(stream, res, () => {});
+    return;
+  }
+  if (status === 204 || status === 304) {
+    res.end();
+    return;
+  }
+  // HEAD announces the length a GET would send, without the bytes.
+  const data = body.buffer();
+  res.setHeader('Content-Length', data.length);
+  res.end(req.method === 'HEAD' ? undefined : data);
+}
+
+function headerText(value: unknown): string | string[] | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'object':
+      if (value instanceof Date) return value.toUTCString();
+      if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : String(v)));
+      return undefined;
+    default:
+      return undefined;
+  }
+}
