@@ -7,7 +7,8 @@ const BASE = Date.now() - 24 * 60 * 60 * 1000;
 export function sampleEntry(n: number, overrides: Partial<MplEntry> = {}): MplEntry {
   const start = BASE + n * 1000;
   return {
-    messageGuid: `msg-${String(n).padStart(8, '0')}`,
+    // UUID-shaped, with `n` in hex up front so that the 8-character short form differs too.
+    messageGuid: `${n.toString(16).padStart(8, '0')}-cafe-4000-8000-${String(n).padStart(12, '0')}`,
     correlationId: `corr-${n}`,
     flowId: 'order-intake',
     status: 'COMPLETED',

@@ -98,7 +98,10 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     assert.equal(stored().count, 20);
     assert.equal(w.stats.dropped, 1);
     assert.equal(w.stats.restarts, 0);
-    assert.match(errors[0].message, /Dropped 1 malformed message log entries: msg-00000010: NOT NULL/);
+    assert.match(
+      errors[0].message,
+      /Dropped 1 malformed message log entries: 0000000a-cafe-4000-8000-000000000010: NOT NULL/,
+    );
   });
 
   test('a backlog above maxPending drops new entries and says so once', async () => {
