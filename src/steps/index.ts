@@ -1,3 +1,4 @@
+import { contentModifierSpec } from './content-modifier/content-modifier.spec.ts';
 import { csvToJson } from './converters/csv-to-json.spec.ts';
 import { csvToXml } from './converters/csv-to-xml.spec.ts';
 import { jsonToCsv } from './converters/json-to-csv.spec.ts';
@@ -5,9 +6,14 @@ import { jsonToXml } from './converters/json-to-xml.spec.ts';
 import { xmlToCsv } from './converters/xml-to-csv.spec.ts';
 import { xmlToJson } from './converters/xml-to-json.spec.ts';
 import { end, errorEnd, escalationEnd, terminate } from './events/events.spec.ts';
+import { filterSpec } from './filter/filter.spec.ts';
+import { gatherSpec } from './gather/gather.spec.ts';
+import { multicastSpec } from './multicast/multicast.spec.ts';
 import { loopingProcessCall } from './process-call/looping-process-call.spec.ts';
 import { processCall } from './process-call/process-call.spec.ts';
 import { requestReply, send } from './request-reply/request-reply.spec.ts';
+import { routerSpec } from './router/router.spec.ts';
+import { splitterSpec } from './splitter/splitter.spec.ts';
 import type { StepSpec } from './step.spec.ts';
 
 /**
@@ -15,6 +21,12 @@ import type { StepSpec } from './step.spec.ts';
  * list, not import side effects: what is here is what flows can use.
  */
 export const steps: StepSpec<any>[] = [
+  contentModifierSpec,
+  routerSpec,
+  filterSpec,
+  splitterSpec,
+  gatherSpec,
+  multicastSpec,
   requestReply,
   send,
   processCall,

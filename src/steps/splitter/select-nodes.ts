@@ -1,0 +1,49 @@
+import xpath from 'xpath';
+import type { Exchange } from '../../engine/exchange.ts';
+import { UserError } from '../../errors.ts';
+import { evaluationError } from '../../expression/errors.ts';
+import type { Path } from '../../flow/path.ts';
+import type { DomNode } from '../filter/xpath-result.ts';
+import type { CompileContext } from '../step.spec.ts';
+
+const lib = xpath as unknown as {
+  parse(source: string): { select(options: { node: unknown; namespaces: unknown }): DomNode[] };
+};
+
+/**
+ * An XPath that yields the DOM nodes themselves, with their parents, where the expression language
+ * gives their text: the splitter needs a node's ancestors for the envelope, and a gather moves nodes
+ * between documents. The syntax is checked by `ctx.expression`, so errors read as everywhere else.
+ */
+export function compileNodeSelector(
+  source: string,
+  ctx: CompileContext,
+  path: Path,
+): (exchange: Exchange) => DomNode[] {
+  ctx.expression(source, path, 'xpath', { resultType: 'nodelist' });
+  let parsed: ReturnType<typeof lib.parse>;
+  try {
+    parsed = lib.parse(source);
+  } catch {
+    // Already reported above with its position.
+    return () => [];
+  }
+  const namespaces = ctx.namespaces;
+  return (exchange) => {
+    const node = exchange.message.body.xml();
+    let found: unknown;
+    try {
+      found = parsed.select({ node, namespaces });
+    } catch (error) {
+      throw evaluationError('xpath', source, error);
+    }
+    if (Array.isArray(found)) return found;
+    throw new UserError(
+      'CW_ERR_EXPRESSION_EVAL',
+      `XPath '${source}' gave ${JSON.stringify(found)}, not nodes.`,
+      {
+        hint: 'Write an XPath that selects elements, e.g. /Orders/Order.',
+      },
+    );
+  };
+}
