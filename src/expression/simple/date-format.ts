@@ -61,10 +61,19 @@ function parsePattern(pattern: string): Part[] {
         i += 2;
         continue;
       }
-      const close = pattern.indexOf("'", i + 1);
-      if (close < 0) throw new DatePatternError(i, 'the quote that starts literal text is not closed');
-      literal += pattern.slice(i + 1, close);
-      i = close + 1;
+      // Quoted text runs to the next lone quote; '' inside it is a quote too ('o''clock').
+      let j = i + 1;
+      for (;;) {
+        const close = pattern.indexOf("'", j);
+        if (close < 0) throw new DatePatternError(i, 'the quote that starts literal text is not closed');
+        literal += pattern.slice(j, close);
+        if (pattern[close + 1] !== "'") {
+          i = close + 1;
+          break;
+        }
+        literal += "'";
+        j = close + 2;
+      }
     } else if (/[A-Za-z]/.test(c)) {
       if (!DATE_PATTERN_LETTERS.includes(c)) {
         throw new DatePatternError(i, `'${c}' is not a date pattern letter`);

@@ -216,11 +216,15 @@ function date(ctx: Context, inner: string, at: number, withZone: boolean) {
 }
 
 function dateCommand(ctx: Context, command: string, at: number): { subject: DateSubject; shiftMs: number } {
-  const match = /^(.*?)((?:[+-]\d+(?:ms|[dhms])?)*)$/.exec(command) as RegExpExecArray;
+  // Shifts as Camel writes them: now-24h, header.x+1h30m, now-100 (milliseconds).
+  const match = /^(.*?)((?:[+-](?:\d+(?:ms|[dhms]))*\d+(?:ms|[dhms])?)*)$/.exec(command) as RegExpExecArray;
   const [, target, shifts] = match;
   let shiftMs = 0;
-  for (const [, sign, amount, unit] of shifts.matchAll(/([+-])(\d+)(ms|[dhms])?/g)) {
-    shiftMs += (sign === '-' ? -1 : 1) * Number(amount) * SHIFT_UNITS[unit ?? 'ms'];
+  for (const group of shifts.match(/[+-][^+-]+/g) ?? []) {
+    const sign = group[0] === '-' ? -1 : 1;
+    for (const [, amount, unit] of group.slice(1).matchAll(/(\d+)(ms|[dhms])?/g)) {
+      shiftMs += sign * Number(amount) * SHIFT_UNITS[unit ?? 'ms'];
+    }
   }
   if (target === 'now') return { subject: { from: 'now' }, shiftMs };
   const header = nameAfter(ctx, target, at, ['in.headers', 'in.header', 'headers', 'header']);

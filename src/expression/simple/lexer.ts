@@ -16,8 +16,6 @@ export type Token =
 
 export type TemplatePiece = string | { inner: string; innerStart: number; start: number };
 
-const SYMBOLS = ['!=~', '!~~', '==', '=~', '!=', '>=', '<=', '&&', '||', '~~', '=', '>', '<'];
-
 export function syntaxError(
   source: string,
   offset: number,
@@ -99,7 +97,7 @@ export function tokenize(source: string): Token[] {
       tokens.push({ type: 'symbol', start: i, end, text: source.slice(i, end) });
       i = end;
     } else if ('=!<>&|~'.includes(c)) {
-      const text = SYMBOLS.find((s) => source.startsWith(s, i)) ?? symbolRun(source, i);
+      const text = symbolRun(source, i);
       tokens.push({ type: 'symbol', start: i, end: i + text.length, text });
       i += text.length;
     } else {
