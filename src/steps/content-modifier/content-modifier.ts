@@ -55,9 +55,10 @@ export function compileContentModifier(
 function compileEntry(target: Target, entry: EntrySpec, ctx: CompileContext, path: Path): Operation {
   const what = `${target} "${entry.name}"`;
   if (entry.action === 'delete') {
-    for (const key of ['source', 'value', 'type', 'default'] as const) {
+    // `source` is not checked: the loader fills in its default even for a delete.
+    for (const key of ['value', 'type', 'default'] as const) {
       if (entry[key] !== undefined) {
-        ctx.error([...path, key], `Deleting ${what} takes no \`${key}\`.`, 'A delete entry has only `name`.');
+        ctx.error([...path, key], `deleting ${what} takes no \`${key}\``, 'A delete entry has only `name`.');
       }
     }
     return { async: false, run: compileDelete(target, entry.name) };

@@ -43,28 +43,24 @@ export function compileValue(spec: ValueSpec, ctx: CompileContext, path: Path, w
   const type = compileType(spec.type, ctx, [...path, 'type']);
   const raw = spec.value;
   if (raw === undefined) {
-    ctx.error([...path], `${what} has no \`value\`.`, valueHint(source));
+    ctx.error([...path], `${what} has no \`value\``, valueHint(source));
     return { async: false, read: () => undefined };
   }
   if (source === 'constant' || source === 'parameter') {
     if (spec.default !== undefined) {
-      ctx.error(
-        [...path, 'default'],
-        `\`default\` has no effect with source ${source}.`,
-        'Remove `default`.',
-      );
+      ctx.error([...path, 'default'], `\`default\` has no effect with source ${source}`, 'Remove `default`.');
     }
     // A constant is converted once, here; a bad one is a flow error, not a message error.
     const value = type ? type.convert(raw) : raw;
     if (value === undefined && type) {
-      ctx.error([...path, 'value'], `${what}: ${JSON.stringify(raw)} is not a ${type.name}.`, typeHint());
+      ctx.error([...path, 'value'], `${what}: ${JSON.stringify(raw)} is not a ${type.name}`, typeHint());
     }
     return { async: false, read: () => value };
   }
   if (typeof raw !== 'string') {
     ctx.error(
       [...path, 'value'],
-      `${what}: the value of source ${source} must be a string.`,
+      `${what}: the value of source ${source} must be a string`,
       valueHint(source),
     );
     return { async: false, read: () => undefined };
@@ -118,7 +114,7 @@ export function compileValue(spec: ValueSpec, ctx: CompileContext, path: Path, w
 function compileType(name: string | undefined, ctx: CompileContext, path: Path): ValueType | undefined {
   if (name === undefined) return undefined;
   const type = valueType(name);
-  if (!type) ctx.error(path, `Unknown type "${name}".`, typeHint());
+  if (!type) ctx.error(path, `unknown type "${name}"`, typeHint());
   return type;
 }
 

@@ -64,8 +64,8 @@ export const filterSpec = defineStep({
       ctx.error(
         path,
         options.xpath === undefined
-          ? 'The filter needs an `xpath` (or a `jsonpath`).'
-          : 'The filter takes `xpath` or `jsonpath`, not both.',
+          ? 'the filter needs an `xpath` (or a `jsonpath`)'
+          : 'the filter takes `xpath` or `jsonpath`, not both',
         'Give exactly one of `xpath` and `jsonpath`.',
       );
       return () => {};
@@ -74,7 +74,7 @@ export const filterSpec = defineStep({
     const fail = (source: string, result: unknown): never => {
       throw new UserError(
         'CW_ERR_STEP',
-        `Filter "${label}": "${source}" gave ${JSON.stringify(result)}, which is not a ${kind}.`,
+        `Filter "${label}": "${source}" gave ${typeof result === 'string' ? JSON.stringify(result) : String(result)}, which is not of value type ${kind}.`,
         { hint: 'Check the message content, or choose another `valueType`.' },
       );
     };

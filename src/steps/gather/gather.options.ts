@@ -74,7 +74,7 @@ export function compileGather(
   const misplaced = (key: keyof GatherSpec, use: string) =>
     ctx.error(
       [...path, key],
-      `\`${key}\` applies only to strategy ${use}.`,
+      `\`${key}\` applies only to strategy ${use}`,
       `Remove \`${key}\` or use strategy ${use}.`,
     );
   if (options.format !== undefined && strategy !== 'combine') misplaced('format', 'combine');
@@ -95,7 +95,7 @@ export function compileGather(
       if (options.xpath === undefined) {
         ctx.error(
           path,
-          'Strategy combineAtXpath needs an `xpath`.',
+          'strategy combineAtXpath needs an `xpath`',
           'Add `xpath:` naming the nodes to combine.',
         );
         return () => '';
@@ -132,7 +132,7 @@ function parseTarget(source: string, ctx: CompileContext, path: Path): TargetEle
   if (steps[0] !== '' || steps.length < 2 || !steps.slice(1).every((s) => STEP.test(s))) {
     ctx.error(
       path,
-      `targetXpath "${source}" is not a plain element path.`,
+      `targetXpath "${source}" is not a plain element path`,
       'Write it as /root/child, e.g. /ns0:Orders.',
     );
     return undefined;
@@ -149,7 +149,7 @@ function parseTarget(source: string, ctx: CompileContext, path: Path): TargetEle
     if (namespace === undefined) {
       ctx.error(
         path,
-        `Namespace prefix "${prefix}" in targetXpath is not declared.`,
+        `namespace prefix "${prefix}" in targetXpath is not declared`,
         `Declare it under \`namespaces:\` in the flow.`,
       );
       return undefined;

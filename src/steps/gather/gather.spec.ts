@@ -37,7 +37,7 @@ export const gatherSpec = defineStep({
   compile(_options, ctx, path) {
     ctx.error(
       path,
-      'A gather is written inside the splitter or multicast whose messages it merges, not as a step.',
+      'a gather is written inside the splitter or multicast whose messages it merges, not as a step',
       'Move these options to the splitter’s `gather:` (or the multicast’s `join:`).',
     );
     return () => {};

@@ -77,8 +77,8 @@ function compilePartSource(
     ctx.error(
       path,
       given.length === 0
-        ? 'The splitter expression is empty.'
-        : `The splitter expression has ${given.join(' and ')}; it takes one.`,
+        ? 'the splitter expression is empty'
+        : `the splitter expression has ${given.join(' and ')}; it takes one`,
       'Give exactly one of `xpath`, `jsonpath`, `lineBreak: true`, `token`.',
     );
     return async () => [];
