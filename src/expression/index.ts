@@ -1,4 +1,5 @@
 import type { Exchange } from '../engine/exchange.ts';
+import { UserError } from '../errors.ts';
 import type {
   Expression,
   ExpressionLanguage,
@@ -46,6 +47,8 @@ export function compileExpression(
       return compileJsonPath(source);
     case 'jsonata':
       return compileJsonata(source);
+    default:
+      throw unknownLanguage(language, 'simple, xpath, jsonpath, jsonata');
   }
 }
 
@@ -55,9 +58,16 @@ export function compilePredicate(
   language: 'simple' | 'xpath',
   options: { namespaces?: NamespaceMap } = {},
 ): Predicate {
-  return language === 'simple'
-    ? compileSimplePredicate(source, options)
-    : compileXPathPredicate(source, options.namespaces);
+  if (language === 'simple') return compileSimplePredicate(source, options);
+  if (language === 'xpath') return compileXPathPredicate(source, options.namespaces);
+  throw unknownLanguage(language, 'simple (non-XML conditions), xpath (XML conditions)');
+}
+
+/** Languages come from flow files, so a typo arrives here despite the types. */
+function unknownLanguage(language: never, valid: string): UserError {
+  return new UserError('CW_ERR_EXPRESSION', `Unknown expression language '${String(language)}'.`, {
+    hint: `Use one of: ${valid}.`,
+  });
 }
 
 /** Simple interpolation into text (addresses, file names); a source without "${" is a constant. */

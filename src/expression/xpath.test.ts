@@ -122,3 +122,16 @@ describe('XPath', () => {
     assert.equal(first, 'plain');
   });
 });
+
+describe('expression languages', () => {
+  it('rejects an unknown language with the valid ones in the hint', () => {
+    assert.throws(() => compileExpression('$.a', 'jsonpth' as never), {
+      code: 'CW_ERR_EXPRESSION',
+      hint: /simple, xpath, jsonpath, jsonata/,
+    });
+    assert.throws(() => compilePredicate('$.a', 'jsonpath' as never), {
+      code: 'CW_ERR_EXPRESSION',
+      hint: /xpath/,
+    });
+  });
+});

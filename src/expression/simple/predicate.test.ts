@@ -144,6 +144,18 @@ describe('Simple predicates', () => {
     assert.throws(() => predicate.test(make('x', '[')), { code: 'CW_ERR_EXPRESSION_EVAL' });
   });
 
+  it('unescapes quotes inside quoted literals and templates', () => {
+    const ex = new Exchange({ headers: { q: "it's", d: 'say "hi"', n: 'x' } });
+    assert.equal(compilePredicate("${header.q} = 'it\\'s'", 'simple').test(ex), true);
+    assert.equal(compilePredicate('${header.d} = "say \\"hi\\""', 'simple').test(ex), true);
+    assert.equal(
+      compilePredicate("${header.q} = '${header.n}\\'s'", 'simple').test(
+        new Exchange({ headers: { q: "x's", n: 'x' } }),
+      ),
+      true,
+    );
+  });
+
   it('reads properties case-sensitively, as Camel does', () => {
     assert.equal(compilePredicate("${property.Customer} = 'ACME'", 'simple').test(exchange), false);
     assert.equal(compilePredicate("${exchangeProperty.customer} = 'ACME'", 'simple').test(exchange), true);
