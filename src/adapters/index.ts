@@ -1,11 +1,12 @@
 import type { ReceiverAdapterSpec, SenderAdapterSpec } from './adapter.spec.ts';
 import { httpReceiver } from './http/http.spec.ts';
+import { httpsSender } from './https/https.spec.ts';
 import { processDirectReceiver } from './process-direct/process-direct.receiver.ts';
 import { processDirectSender } from './process-direct/process-direct.sender.ts';
 import { timerSender } from './timer/timer.sender.ts';
 
 /** Sender adapters (and start events), by the value of `adapter:` in a flow's `sender:`. */
-export const senderAdapters: SenderAdapterSpec<any>[] = [timerSender, processDirectSender];
+export const senderAdapters: SenderAdapterSpec<any>[] = [httpsSender, timerSender, processDirectSender];
 
 /** Receiver adapters, by the value of `adapter:` under `receivers:`. */
 export const receiverAdapters: ReceiverAdapterSpec<any>[] = [httpReceiver, processDirectReceiver];
