@@ -8,11 +8,14 @@ import { xmlToJson } from './converters/xml-to-json.spec.ts';
 import { end, errorEnd, escalationEnd, terminate } from './events/events.spec.ts';
 import { filterSpec } from './filter/filter.spec.ts';
 import { gatherSpec } from './gather/gather.spec.ts';
+import { jsonataMapping } from './mapping/jsonata-mapping.spec.ts';
+import { xsltMapping } from './mapping/xslt-mapping.spec.ts';
 import { multicastSpec } from './multicast/multicast.spec.ts';
 import { loopingProcessCall } from './process-call/looping-process-call.spec.ts';
 import { processCall } from './process-call/process-call.spec.ts';
 import { requestReply, send } from './request-reply/request-reply.spec.ts';
 import { routerSpec } from './router/router.spec.ts';
+import { script } from './script/script.spec.ts';
 import { splitterSpec } from './splitter/splitter.spec.ts';
 import type { StepSpec } from './step.spec.ts';
 
@@ -41,6 +44,9 @@ export const steps: StepSpec<any>[] = [
   xmlToCsv,
   csvToJson,
   jsonToCsv,
+  xsltMapping,
+  jsonataMapping,
+  script,
 ];
 
 const byKind = new Map(steps.map((spec) => [spec.kind, spec]));

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UserError } from '../../errors.ts';
+import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+const inline = (stylesheet: string, extra = '') =>
+  `- xsltMapping:${extra}\n    stylesheet: |\n${indent(stylesheet)}`;
+
+const XSLT1 = `<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:param name="orderId"/>
+  <xsl:param name="region"/>
+  <xsl:template match="/">id=<xsl:value-of select="$orderId"/>;region=<xsl:value-of select="$region"/>;items=<xsl:value-of select="count(//item)"/></xsl:template>
+</xsl:stylesheet>`;
+
+const XSLT3 = `<xsl:stylesheet version="3.0" expand-text="yes" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" exclude-result-prefixes="xs">
+  <xsl:output method="xml" omit-xml-declaration="yes"/>
+  <xsl:template match="/">
+    <Total>
+      <xsl:iterate select="//price">
+        <xsl:param name="sum" as="xs:decimal" select="0"/>
+        <xsl:on-completion>{$sum}</xsl:on-completion>
+        <xsl:next-iteration><xsl:with-param name="sum" select="$sum + xs:decimal(.)"/></xsl:next-iteration>
+      </xsl:iterate>
+    </Total>
+  </xsl:template>
+</xsl:stylesheet>`;
+
+describe('xsltMapping', () => {
+  it('runs XSLT 1.0 with params from headers and properties; text output sets Content-Type', async () => {
+    const ex = await runSteps(inline(XSLT1), {
+      body: '<order><item/><item/></order>',
+      headers: { orderId: 'O-1' },
+      properties: { region: 'EU' },
+    });
+    assert.equal(ex.message.body.text(), 'id=O-1;region=EU;items=2');
+    assert.equal(ex.message.headers.get('Content-Type'), 'text/plain');
+  });
+
+  it('lets explicit parameters (templates) win over headers', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Simple expression in YAML
+    const ex = await runSteps(inline(XSLT1, '\n    parameters: { orderId: "X-${header.orderId}" }'), {
+      body: '<order/>',
+      headers: { orderId: 'O-1' },
+    });
+    assert.equal(ex.message.body.text(), 'id=X-O-1;region=;items=0');
+  });
+
+  it('runs XSLT 3.0 (xsl:iterate, text value templates) from a file', async () => {
+    const ex = await runSteps(
+      '- xsltMapping: { file: mappings/total.xsl }',
+      { body: '<o><price>1.25</price><price>2</price></o>' },
+      { files: { 'mappings/total.xsl': XSLT3 } },
+    );
+    assert.equal(ex.message.body.text(), '<Total>3.25</Total>');
+    assert.equal(ex.message.headers.get('Content-Type'), 'application/xml');
+  });
+
+  it('reports a stylesheet compile error with its line', () => {
+    const bad = [
+      '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">',
+      '  <xsl:template match="/">',
+      '    <Total>',
+      '      <xsl:variable name="a" select="1"/>',
+      '      <xsl:value-of select="$a +"/>',
+      '    </Total>',
+      '  </xsl:template>',
+      '</xsl:stylesheet>',
+    ].join('\n');
+    const errors = stepErrors('- xsltMapping: { file: mappings/bad.xsl }', {
+      files: { 'mappings/bad.xsl': bad },
+    });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /mappings\/bad\.xsl, line 5: XPST0003 Static error in XPath \{\$a \+\}/);
+    assert.equal(errors[0].line, 1);
+  });
+
+  it('reports a stylesheet that is not well-formed, and a missing file', () => {
+    const errors = stepErrors(
+      inline(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n<x></y>\n</xsl:stylesheet>',
+      ),
+    );
+    assert.match(
+      errors[0]?.message ?? '',
+      /inline stylesheet, line 2: the stylesheet is not well-formed XML/,
+    );
+    assert.equal(stepErrors('- xsltMapping: { file: nope.xsl }').length, 1);
+    assert.match(stepErrors('- xsltMapping: {}')[0]?.message ?? '', /exactly one of `file` or `stylesheet`/);
+  });
+
+  it('fails a message that is not XML, and a terminating xsl:message, as user errors', async () => {
+    await assert.rejects(
+      runSteps(inline(XSLT1), { body: '{"json": true}' }),
+      (e) =>
+        e instanceof UserError && e.code === 'CW_ERR_CONVERSION' && /not well-formed XML/.test(e.message),
+    );
+    const terminate = XSLT3.replace('<Total>', '<xsl:message terminate="yes">no prices</xsl:message><Total>');
+    await assert.rejects(
+      runSteps(inline(terminate), { body: '<o/>' }),
+      (e) =>
+        e instanceof UserError &&
+        e.code === 'CW_ERR_MAPPING' &&
+        /XTMM9000 Terminated with no prices/.test(e.message),
+    );
+  });
+});

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UserError } from '../../errors.ts';
+import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+
+const indent = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+const inline = (source: string, extra = '') => `- script:${extra}\n    source: |\n${indent(source)}`;
+
+describe('script', () => {
+  it('reads and sets body, headers and properties, and writes the message log', async () => {
+    const source = `
+function processData(message) {
+  const order = message.getBody('json');
+  message.setHeader('orderId', order.id);
+  message.setProperty('count', order.items.length + message.getProperty('base'));
+  const log = messageLogFactory.getMessageLog(message);
+  log.addCustomHeaderProperty('orderId', order.id);
+  log.setStringProperty('source', message.getHeader('sender'));
+  log.addAttachmentAsString('input', message.getBody(), 'application/json');
+  message.addAttachmentObject('copy', 'raw', 'text/plain');
+  message.setBody({ id: order.id, headers: Object.keys(message.getHeaders()).length });
+  return message;
+}`;
+    const ex = await runSteps(inline(source), {
+      body: '{"id":"A1","items":[1,2]}',
+      headers: { sender: 'shop' },
+      properties: { base: 10 },
+    });
+    assert.deepEqual(ex.message.body.json(), { id: 'A1', headers: 2 });
+    assert.equal(ex.message.headers.get('orderId'), 'A1');
+    assert.equal(ex.properties.get('count'), 12);
+    assert.deepEqual(ex.log.customHeaders, [['orderId', 'A1']]);
+    assert.equal(ex.log.properties.get('source'), 'shop');
+    assert.deepEqual(ex.log.attachments, [
+      { name: 'input', contentType: 'application/json', content: '{"id":"A1","items":[1,2]}' },
+    ]);
+    assert.equal(ex.message.attachments.get('copy')?.content.toString(), 'raw');
+  });
+
+  it('runs TypeScript from a file, with a custom function name', async () => {
+    const ts = `
+interface Order { id: string; total: number }
+function enrich(message: any): any {
+  const order = message.getBodyAsJson() as Order;
+  const doubled: number = order.total * 2;
+  message.setBody(\`\${order.id}:\${doubled}\`);
+  return message;
+}`;
+    const ex = await runSteps(
+      '- script: { file: scripts/enrich.ts, function: enrich }',
+      { body: '{"id":"A1","total":21}' },
+      { files: { 'scripts/enrich.ts': ts } },
+    );
+    assert.equal(ex.message.body.text(), 'A1:42');
+  });
+
+  it('awaits an async script', async () => {
+    const source = `
+async function processData(message) {
+  const value = await Promise.resolve(message.getBody().length);
+  message.setHeader('length', value);
+  return message;
+}`;
+    const ex = await runSteps(inline(source), { body: 'hello' });
+    assert.equal(ex.message.headers.get('length'), 5);
+  });
+
+  it('has no require, process or file system', async () => {
+    const source = `
+function processData(message) {
+  message.setBody([typeof require, typeof process, typeof fetch === 'undefined' ? 'undefined' : 'fetch'].join(','));
+  return message;
+}`;
+    const ex = await runSteps(inline(source));
+    assert.equal(ex.message.body.text(), 'undefined,undefined,undefined');
+  });
+
+  it('stops an endless loop and a promise that never settles after timeoutMs', async () => {
+    const loop = 'function processData(message) { while (true) {} }';
+    const started = Date.now();
+    await assert.rejects(
+      runSteps(inline(loop, '\n    timeoutMs: 200')),
+      (e) =>
+        e instanceof UserError &&
+        e.code === 'CW_ERR_SCRIPT_TIMEOUT' &&
+        /within 200 ms/.test(e.message) &&
+        !!e.hint,
+    );
+    const never = 'async function processData(message) { await new Promise(() => {}); }';
+    await assert.rejects(
+      runSteps(inline(never, '\n    timeoutMs: 200')),
+      (e) => e instanceof UserError && e.code === 'CW_ERR_SCRIPT_TIMEOUT',
+    );
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  it('reports a runtime error with the script line', async () => {
+    const source = 'function processData(message) {\n  const x = null;\n  return x.missing;\n}';
+    await assert.rejects(
+      runSteps('- script: { file: scripts/bad.js }', {}, { files: { 'scripts/bad.js': source } }),
+      (e) =>
+        e instanceof UserError &&
+        e.code === 'CW_ERR_SCRIPT' &&
+        /TypeError: Cannot read properties of null \(reading 'missing'\) at scripts\/bad\.js:3:12/.test(
+          e.message,
+        ),
+    );
+    const rejects = 'async function processData() { throw new RangeError("too big"); }';
+    await assert.rejects(
+      runSteps(inline(rejects)),
+      (e) => e instanceof UserError && /RangeError: too big/.test(e.message),
+    );
+  });
+
+  it('reports a syntax error with line and column, and a missing entry function', () => {
+    const errors = stepErrors('- script: { file: scripts/syntax.js }', {
+      files: { 'scripts/syntax.js': 'function processData(message) {\n  let x = ;\n}' },
+    });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /SyntaxError: Unexpected token ';' at scripts\/syntax\.js:2:11/);
+    const missing = stepErrors(inline('function other(m) { return m }'));
+    assert.match(missing[0]?.message ?? '', /defines no function 'processData'/);
+    const ts = stepErrors(
+      inline('enum E { A }\nfunction processData(m) { return m }', '\n    language: typescript'),
+    );
+    assert.match(ts[0]?.message ?? '', /TypeScript: .*enum/);
+  });
+});
