@@ -96,32 +96,32 @@ export const contentModifierSpec = defineStep({
   examples: [
     {
       title: 'Read an order id from JSON and keep the total as a number',
-      yaml: `contentModifier:
-  name: Set order id
-  headers:
-    - { action: create, name: orderId, source: jsonpath, value: '$.id' }
-    - { action: delete, name: 'Authorization' }
-  properties:
-    - { name: total, source: jsonpath, value: '$.total', type: java.lang.Double, default: 0 }
+      yaml: `- contentModifier:
+    name: Set order id
+    headers:
+      - { action: create, name: orderId, source: jsonpath, value: '$.id' }
+      - { action: delete, name: 'Authorization' }
+    properties:
+      - { name: total, source: jsonpath, value: '$.total', type: java.lang.Double, default: 0 }
 `,
     },
     {
       title: 'Build an XML body from headers and an XPath value',
-      yaml: `contentModifier:
-  headers:
-    - { name: customer, source: xpath, value: '/Order/Customer/text()', type: java.lang.String }
-  body:
-    source: expression
-    contentType: application/xml
-    value: |
-      <Ack><Customer>\${header.customer}</Customer></Ack>
+      yaml: `- contentModifier:
+    headers:
+      - { name: customer, source: xpath, value: '/Order/Customer/text()', type: java.lang.String }
+    body:
+      source: expression
+      contentType: application/xml
+      value: |
+        <Ack><Customer>\${header.customer}</Customer></Ack>
 `,
     },
     {
       title: 'Remove every header set by the sender',
-      yaml: `contentModifier:
-  headers:
-    - { action: delete, name: '*' }
+      yaml: `- contentModifier:
+    headers:
+      - { action: delete, name: '*' }
 `,
     },
   ],

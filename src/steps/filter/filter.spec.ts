@@ -43,17 +43,17 @@ export const filterSpec = defineStep({
   examples: [
     {
       title: 'Keep only the order items',
-      yaml: `filter:
-  name: Items only
-  xpath: /Order/Items/Item
-  valueType: nodelist
+      yaml: `- filter:
+    name: Items only
+    xpath: /Order/Items/Item
+    valueType: nodelist
 `,
     },
     {
       title: 'Count the items of a JSON order',
-      yaml: `filter:
-  jsonpath: $.items.length
-  valueType: integer
+      yaml: `- filter:
+    jsonpath: $.items.length
+    valueType: integer
 `,
     },
   ],

@@ -24,13 +24,13 @@ export const gatherSpec = defineStep({
   examples: [
     {
       title: 'Gather split orders at an XPath, under a new root',
-      yaml: `splitter:
-  expression: { xpath: /Orders/Order }
-  steps: []
-  gather:
-    strategy: combineAtXpath
-    xpath: /Order
-    targetXpath: /Orders
+      yaml: `- splitter:
+    expression: { xpath: /Orders/Order }
+    steps: []
+    gather:
+      strategy: combineAtXpath
+      xpath: /Order
+      targetXpath: /Orders
 `,
     },
   ],

@@ -37,27 +37,27 @@ export const multicastSpec = defineStep({
   examples: [
     {
       title: 'Ask two systems at once and combine their answers',
-      yaml: `multicast:
-  name: Enrich
-  mode: parallel
-  branches:
-    - name: customer
-      steps:
-        - contentModifier: { body: { value: '<Customer id="\${header.customerId}"/>' } }
-    - name: stock
-      steps:
-        - contentModifier: { body: { value: '<Stock sku="\${header.sku}"/>' } }
-  join: { strategy: combine }
+      yaml: `- multicast:
+    name: Enrich
+    mode: parallel
+    branches:
+      - name: customer
+        steps:
+          - contentModifier: { body: { value: '<Customer id="\${header.customerId}"/>' } }
+      - name: stock
+        steps:
+          - contentModifier: { body: { value: '<Stock sku="\${header.sku}"/>' } }
+    join: { strategy: combine }
 `,
     },
     {
       title: 'Notify, then archive, and go on with the original message',
-      yaml: `multicast:
-  branches:
-    - name: notify
-      steps: []
-    - name: archive
-      steps: []
+      yaml: `- multicast:
+    branches:
+      - name: notify
+        steps: []
+      - name: archive
+        steps: []
 `,
     },
   ],

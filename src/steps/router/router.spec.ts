@@ -58,31 +58,31 @@ export const routerSpec = defineStep({
   examples: [
     {
       title: 'Route big orders to approval, the rest straight on',
-      yaml: `router:
-  name: Order size
-  routes:
-    - name: big
-      condition: '\${property.total} > 1000'
+      yaml: `- router:
+    name: Order size
+    routes:
+      - name: big
+        condition: '\${property.total} > 1000'
+        steps:
+          - contentModifier: { headers: [{ name: approval, value: required }] }
+    default:
+      name: small
       steps:
-        - contentModifier: { headers: [{ name: approval, value: required }] }
-  default:
-    name: small
-    steps:
-      - contentModifier: { headers: [{ name: approval, value: none }] }
+        - contentModifier: { headers: [{ name: approval, value: none }] }
 `,
     },
     {
       title: 'XPath conditions without a default: an unmatched message fails',
-      yaml: `router:
-  routes:
-    - name: order
-      language: xpath
-      condition: count(/Order) = 1
-      steps: []
-    - name: invoice
-      language: xpath
-      condition: count(/Invoice) = 1
-      steps: []
+      yaml: `- router:
+    routes:
+      - name: order
+        language: xpath
+        condition: count(/Order) = 1
+        steps: []
+      - name: invoice
+        language: xpath
+        condition: count(/Invoice) = 1
+        steps: []
 `,
     },
   ],

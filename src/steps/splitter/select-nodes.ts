@@ -1,6 +1,5 @@
 import xpath from 'xpath';
 import type { Exchange } from '../../engine/exchange.ts';
-import { UserError } from '../../errors.ts';
 import { evaluationError } from '../../expression/errors.ts';
 import type { Path } from '../../flow/path.ts';
 import type { DomNode } from '../filter/xpath-result.ts';
@@ -31,19 +30,11 @@ export function compileNodeSelector(
   const namespaces = ctx.namespaces;
   return (exchange) => {
     const node = exchange.message.body.xml();
-    let found: unknown;
     try {
-      found = parsed.select({ node, namespaces });
+      return parsed.select({ node, namespaces });
     } catch (error) {
+      // A number or string result lands here too ("cannot convert number to nodeset").
       throw evaluationError('xpath', source, error);
     }
-    if (Array.isArray(found)) return found;
-    throw new UserError(
-      'CW_ERR_EXPRESSION_EVAL',
-      `XPath '${source}' gave ${JSON.stringify(found)}, not nodes.`,
-      {
-        hint: 'Write an XPath that selects elements, e.g. /Orders/Order.',
-      },
-    );
   };
 }

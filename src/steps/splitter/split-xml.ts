@@ -42,7 +42,7 @@ export function splitXml(found: DomNode[], type: SplitType, grouping: number): u
       parts.push(group.map(nodeText).join(''));
     } else if (carriers) {
       parts.push(envelope(group, splitNodes, carriers));
-    } else if (group.length === 1) {
+    } else if (grouping === 1) {
       parts.push(standalone(group[0]));
     } else {
       parts.push(wrapped(group));

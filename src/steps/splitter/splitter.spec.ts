@@ -86,36 +86,36 @@ export const splitterSpec = defineStep({
   examples: [
     {
       title: 'Process each order of a bulk message and gather the results',
-      yaml: `splitter:
-  name: Each order
-  type: iterating
-  expression: { xpath: /Orders/Order }
-  steps:
-    - contentModifier:
-        headers: [{ name: orderId, source: xpath, value: /Order/@id }]
-  gather: { strategy: combine }
+      yaml: `- splitter:
+    name: Each order
+    type: iterating
+    expression: { xpath: /Orders/Order }
+    steps:
+      - contentModifier:
+          headers: [{ name: orderId, source: xpath, value: /Order/@id }]
+    gather: { strategy: combine }
 `,
     },
     {
       title: 'Stream a large CSV file in groups of 100 lines, 5 groups at a time',
-      yaml: `splitter:
-  expression: { lineBreak: true }
-  grouping: 100
-  streaming: true
-  parallel: { enabled: true, limit: 5 }
-  steps:
-    - contentModifier:
-        properties: [{ name: batch, source: expression, value: '\${property.CamelSplitIndex}' }]
+      yaml: `- splitter:
+    expression: { lineBreak: true }
+    grouping: 100
+    streaming: true
+    parallel: { enabled: true, limit: 5 }
+    steps:
+      - contentModifier:
+          properties: [{ name: batch, source: expression, value: '\${property.CamelSplitIndex}' }]
 `,
     },
     {
       title: 'Split a JSON array, keeping the order header, and collect the parts into one array',
-      yaml: `splitter:
-  type: general
-  expression: { jsonpath: $.order.items }
-  stopOnException: false
-  steps: []
-  gather: { strategy: jsonArray }
+      yaml: `- splitter:
+    type: general
+    expression: { jsonpath: $.order.items }
+    stopOnException: false
+    steps: []
+    gather: { strategy: jsonArray }
 `,
     },
   ],
