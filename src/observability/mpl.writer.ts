@@ -33,6 +33,8 @@ export interface MplWriterStats {
   pending: number;
 }
 
+const POST_WINDOW = 4;
+
 interface Batch {
   seq: number;
   entries: MplEntry[];
@@ -57,6 +59,8 @@ export class MplWriter implements MessageLogSink {
   #worker?: Worker;
   #generation = 0;
   #ready = false;
+  /** Batches posted to the current worker and not yet acknowledged. */
+  #posted = 0;
   #failures = 0;
   #lastFailure = '';
   #waiters: Array<{ seq: number; resolve: () => void }> = [];
@@ -160,15 +164,28 @@ export class MplWriter implements MessageLogSink {
     for (let i = 0; i < all.length; i += this.#o.maxBatch) {
       const batch: Batch = { seq: ++this.#seq, entries: all.slice(i, i + this.#o.maxBatch), postedTo: -1 };
       this.#inflight.set(batch.seq, batch);
-      if (this.#ready) this.#post(batch);
     }
+    this.#pump();
     this.#holdProcess();
+  }
+
+  /**
+   * Posts waiting batches in order, at most POST_WINDOW at a time: cloning a batch costs the main thread a
+   * few ms, so a backlog (or a resend after a restart) is spread over many turns instead of one long one.
+   */
+  #pump(): void {
+    if (!this.#ready) return;
+    for (const batch of this.#inflight.values()) {
+      if (this.#posted >= POST_WINDOW) return;
+      if (batch.postedTo !== this.#generation) this.#post(batch);
+    }
   }
 
   #post(batch: Batch): void {
     try {
       this.#worker!.postMessage({ type: 'batch', seq: batch.seq, entries: batch.entries });
       batch.postedTo = this.#generation;
+      this.#posted++;
     } catch (error) {
       // Only a DataCloneError gets here: an entry holding something that is not plain data.
       this.#inflight.delete(batch.seq);
@@ -207,19 +224,21 @@ export class MplWriter implements MessageLogSink {
     switch (message.type) {
       case 'ready':
         this.#ready = true;
-        for (const batch of this.#inflight.values())
-          if (batch.postedTo !== this.#generation) this.#post(batch);
+        this.#posted = 0;
+        this.#pump();
         return;
       case 'ack': {
         const batch = this.#inflight.get(message.seq);
         if (batch === undefined) return;
         this.#inflight.delete(message.seq);
+        this.#posted--;
         this.#pending -= batch.entries.length;
         this.#stats.committed += batch.entries.length - message.dropped;
         this.#stats.dropped += message.dropped;
         this.#failures = 0;
         this.#overflowReported = false;
         this.#settle();
+        this.#pump();
         this.#holdProcess();
         return;
       }
