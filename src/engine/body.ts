@@ -118,12 +118,18 @@ export class Body {
     if (!this.#xml) {
       const text = this.text();
       let firstError: string | undefined;
-      const doc = new DOMParser({
-        onError: (level: string, msg: string) => {
-          if (level !== 'warning' && firstError === undefined) firstError = msg;
-        },
-      }).parseFromString(text, 'text/xml');
-      if (firstError !== undefined || !doc.documentElement) {
+      let doc: XmlDocument | undefined;
+      try {
+        doc = new DOMParser({
+          onError: (level: string, msg: string) => {
+            if (level !== 'warning' && firstError === undefined) firstError = msg;
+          },
+        }).parseFromString(text, 'text/xml');
+      } catch (cause) {
+        // xmldom throws for fatal errors (no root element) after reporting them.
+        firstError ??= (cause as Error).message;
+      }
+      if (firstError !== undefined || !doc?.documentElement) {
         throw new UserError(
           'CW_ERR_CONVERSION',
           `The message body is not well-formed XML: ${firstError ?? 'no root element'}`,
