@@ -1,8 +1,8 @@
 // `npm run bench`: Causeway's message path against bare node:http, in the same run, on this machine.
 // Server under test on CPU 0, wrk (and the proxy backend) on CPU 1. See docs/benchmarks.md.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type Child,
@@ -14,17 +14,18 @@ import {
   start,
   waitForPort,
 } from './lib/children.ts';
-import { GIB, processName, rssMb, streamThrough } from './lib/memory.ts';
+import { executable, GIB, rssMb, streamThrough } from './lib/memory.ts';
 import { post } from './lib/probe.ts';
 import * as report from './lib/report.ts';
-import { BENCH_DIR, PAYLOAD, PAYLOAD_FILE, SCENARIOS, type Scenario } from './lib/scenarios.ts';
+import { BENCH_DIR, PAYLOAD, SCENARIOS, type Scenario } from './lib/scenarios.ts';
 import { runWrk, WRK_MISSING, type WrkResult, wrkAvailable } from './lib/wrk.ts';
 
-const USAGE = `Usage: npm run bench -- [--duration 10] [--connections 32] [--warmup 3]
+const USAGE = `Usage: npm run bench -- [--duration 10] [--connections 32] [--warmup 3] [--rounds 1]
                         [--scenario echo|transform|proxy|memory] [--no-memory] [--strict]
   --duration S      seconds of each measured wrk run (default 10)
   --connections N   wrk connections (default 32)
-  --warmup S        seconds of the unmeasured wrk run before each measurement (default 3)
+  --warmup S        seconds of the unmeasured wrk run against each server first (default 3)
+  --rounds N        measure baseline and Causeway N times, alternating; keep each side's best (default 1)
   --scenario NAME   run one scenario only (memory = idle RSS and the 1 GiB stream)
   --no-memory       skip the memory measurements
   --strict          exit 1 when a goal is missed (default: report it, exit 0)`;
@@ -40,6 +41,7 @@ function options() {
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       warmup: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '1' },
       scenario: { type: 'string' },
       'no-memory': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
@@ -64,6 +66,7 @@ function options() {
     durationS: positive('duration', values.duration),
     connections: positive('connections', values.connections),
     warmupS: positive('warmup', values.warmup),
+    rounds: positive('rounds', values.rounds),
     scenarios: SCENARIOS.filter((s) => values.scenario === undefined || values.scenario === s.name),
     memory: values.scenario === 'memory' || (values.scenario === undefined && !values['no-memory']),
     strict: values.strict,
@@ -97,16 +100,13 @@ async function ready(child: Child, port: number, scenario?: Scenario, path = '/'
   }
 }
 
-async function load(url: string, o: Options): Promise<WrkResult> {
-  const run = {
-    url,
-    connections: o.connections,
-    cpu: LOAD_CPU,
-    script: join(BENCH_DIR, 'post.lua'),
-    payload: PAYLOAD_FILE,
-  };
-  await runWrk({ ...run, durationS: o.warmupS });
-  const result = await runWrk({ ...run, durationS: o.durationS });
+function wrkRun(url: string, o: Options, durationS: number): Promise<WrkResult> {
+  const script = join(BENCH_DIR, 'post.lua');
+  return runWrk({ url, connections: o.connections, cpu: LOAD_CPU, script, body: PAYLOAD, durationS });
+}
+
+async function measured(url: string, o: Options): Promise<WrkResult> {
+  const result = await wrkRun(url, o, o.durationS);
   if (result.non2xx > 0 || result.socketErrors > 0) {
     throw new Error(
       `${url}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors under load`,
@@ -115,40 +115,55 @@ async function load(url: string, o: Options): Promise<WrkResult> {
   return result;
 }
 
+/** The run with the most requests/s: on a shared machine the best run is the one least disturbed. */
+const best = (runs: WrkResult[]) =>
+  runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+
+/**
+ * Both servers are started (idle ones cost nothing), warmed up, then measured one after the other,
+ * `rounds` times alternating, so that a disturbance from outside hits both sides alike.
+ */
 async function measure(s: Scenario, ports: number[], o: Options): Promise<report.ScenarioResult> {
   const [serverPort, causewayPort, backendPort] = ports;
-  const backend = s.needsBackend
-    ? start('backend', LOAD_CPU, NODE, [join(BENCH_DIR, 'baseline/backend.ts'), String(backendPort)])
-    : undefined;
+  const started: Child[] = [];
   try {
-    if (backend) await waitForPort(backend, backendPort);
-    const bare = start(`bare ${s.name}`, SERVER_CPU, NODE, [
-      join(BENCH_DIR, 'baseline', s.baseline),
-      String(serverPort),
-      String(backendPort),
-    ]);
-    await ready(bare, serverPort, s);
-    const baseline = await load(`http://127.0.0.1:${serverPort}/`, o);
-    await bare.stop();
-
+    if (s.needsBackend) {
+      const backend = start('backend', LOAD_CPU, NODE, [
+        join(BENCH_DIR, 'baseline/backend.ts'),
+        String(backendPort),
+      ]);
+      started.push(backend);
+      await waitForPort(backend, backendPort);
+    }
+    const baselineArgs = [join(BENCH_DIR, 'baseline', s.baseline), String(serverPort), String(backendPort)];
+    const bare = start(`bare ${s.name}`, SERVER_CPU, NODE, baselineArgs);
     const causeway = startCauseway(causewayPort, backendPort);
+    started.push(bare, causeway);
+    await ready(bare, serverPort, s);
     await ready(causeway, causewayPort, s, s.path);
-    const measured = await load(`http://127.0.0.1:${causewayPort}${s.path}`, o);
-    await causeway.stop();
-    return { scenario: s, baseline, causeway: measured };
+
+    const bareUrl = `http://127.0.0.1:${serverPort}/`;
+    const causewayUrl = `http://127.0.0.1:${causewayPort}${s.path}`;
+    await wrkRun(bareUrl, o, o.warmupS);
+    await wrkRun(causewayUrl, o, o.warmupS);
+    const bareRuns: WrkResult[] = [];
+    const causewayRuns: WrkResult[] = [];
+    for (let round = 0; round < o.rounds; round++) {
+      bareRuns.push(await measured(bareUrl, o));
+      causewayRuns.push(await measured(causewayUrl, o));
+    }
+    return { scenario: s, baseline: best(bareRuns), causeway: best(causewayRuns) };
   } finally {
-    await backend?.stop();
+    for (const child of started.reverse()) await child.stop();
   }
 }
 
 async function memory(port: number, backendPort: number): Promise<report.MemoryResult> {
   const causeway = startCauseway(port, backendPort);
   await ready(causeway, port);
-  if (processName(causeway.pid) !== 'node') {
-    throw new Error(
-      `pid ${causeway.pid} is '${processName(causeway.pid)}', not node: RSS would be measured wrongly`,
-    );
-  }
+  const exe = executable(causeway.pid);
+  if (basename(exe) !== 'node')
+    throw new Error(`pid ${causeway.pid} runs ${exe}, not node: its RSS is not Causeway's`);
   await sleep(5000);
   const idleRssMb = rssMb(causeway.pid);
   const stream = await streamThrough({
@@ -179,9 +194,15 @@ async function main(): Promise<number> {
   const o = options();
   if (!canPin) console.warn('warning: fewer than 2 CPUs or no taskset: server and wrk are not pinned');
   console.log(`machine: ${report.machine()}`);
+  const rounds = o.rounds > 1 ? `, best of ${o.rounds} alternating rounds` : '';
   console.log(
-    `wrk -t1 -c${o.connections} -d${o.durationS}s after a ${o.warmupS} s warm-up; server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}\n`,
+    `wrk -t1 -c${o.connections} -d${o.durationS}s after a ${o.warmupS} s warm-up${rounds}; ` +
+      `server on CPU ${SERVER_CPU}, wrk and backend on CPU ${LOAD_CPU}`,
   );
+  const load = loadavg()[0];
+  if (load > 0.5)
+    console.log(`note: load average ${load.toFixed(1)} before start: other work may disturb the figures`);
+  console.log();
   const ports = await freePorts(3);
   const results: report.ScenarioResult[] = [];
   for (const s of o.scenarios) {

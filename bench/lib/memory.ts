@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 
 export const GIB = 1024 ** 3;
@@ -12,9 +12,9 @@ export function rssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-/** The process name, to make sure the pid measured is node itself and not a wrapper. */
-export function processName(pid: number): string {
-  return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+/** The executable of a process, to make sure the pid measured is node itself and not a wrapper. */
+export function executable(pid: number): string {
+  return readlinkSync(`/proc/${pid}/exe`);
 }
 
 export interface StreamResult {

@@ -20,7 +20,8 @@ export interface WrkRun {
   connections: number;
   cpu: number;
   script: string;
-  payload: string;
+  /** The request body, handed to post.lua in BENCH_BODY. */
+  body: string;
 }
 
 export const WRK_MISSING =
@@ -37,7 +38,7 @@ export function runWrk(run: WrkRun): Promise<WrkResult> {
   const [cmd, argv] = pinned(run.cpu, 'wrk', args);
   return new Promise((resolve, reject) => {
     const proc = spawn(cmd, argv, {
-      env: { ...process.env, PAYLOAD: run.payload },
+      env: { ...process.env, BENCH_BODY: run.body },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
