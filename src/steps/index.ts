@@ -5,11 +5,14 @@ import { jsonToCsv } from './converters/json-to-csv.spec.ts';
 import { jsonToXml } from './converters/json-to-xml.spec.ts';
 import { xmlToCsv } from './converters/xml-to-csv.spec.ts';
 import { xmlToJson } from './converters/xml-to-json.spec.ts';
+import { decoder } from './encoder/decoder.spec.ts';
+import { encoder } from './encoder/encoder.spec.ts';
 import { end, errorEnd, escalationEnd, terminate } from './events/events.spec.ts';
 import { filterSpec } from './filter/filter.spec.ts';
 import { gatherSpec } from './gather/gather.spec.ts';
 import { jsonataMapping } from './mapping/jsonata-mapping.spec.ts';
 import { xsltMapping } from './mapping/xslt-mapping.spec.ts';
+import { messageDigest } from './message-digest/message-digest.spec.ts';
 import { multicastSpec } from './multicast/multicast.spec.ts';
 import { loopingProcessCall } from './process-call/looping-process-call.spec.ts';
 import { processCall } from './process-call/process-call.spec.ts';
@@ -47,6 +50,9 @@ export const steps: StepSpec<any>[] = [
   xsltMapping,
   jsonataMapping,
   script,
+  encoder,
+  decoder,
+  messageDigest,
 ];
 
 const byKind = new Map(steps.map((spec) => [spec.kind, spec]));
