@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OperationalError } from '../errors.ts';
 import { sampleEntry } from './mpl.fixtures.ts';
 import { MplStore } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
@@ -75,16 +76,17 @@ describe('MplWriter', { timeout: 30_000 }, () => {
   for (const when of ['before-commit', 'after-commit'] as const) {
     test(`a worker dying ${when} is restarted: nothing lost, nothing duplicated`, async () => {
       const w = writer({ crash: { batch: 2, when } });
-      writeMany(w, 1200);
+      // Six batches: more than the four posted ahead, so the resend also goes through the window.
+      writeMany(w, 3000);
       await w.flush();
-      writeMany(w, 300, 1200);
+      writeMany(w, 300, 3000);
       await w.close();
-      assert.deepEqual(stored(), { count: 1500, distinct: 1500, integrity: 'ok' });
+      assert.deepEqual(stored(), { count: 3300, distinct: 3300, integrity: 'ok' });
       assert.equal(w.stats.restarts, 1);
-      assert.equal(w.stats.committed, 1500);
+      assert.equal(w.stats.committed, 3300);
       assert.match(
         errors[0].message,
-        /writer stopped \(exit code 70\); restarting it in 0 ms and resending 2 batches/,
+        /writer stopped \(exit code 70\); restarting it in 0 ms and resending 5 batches/,
       );
     });
   }
@@ -123,6 +125,23 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     await w.close();
     assert.equal(stored().count, 5);
     assert.equal(w.stats.dropped, 1);
+  });
+
+  test('a store that cannot be opened: restarts back off, and close reports what was not written', async () => {
+    mkdirSync(join(dir, 'mpl.sqlite'));
+    const w = writer();
+    writeMany(w, 3);
+    for (let i = 0; i < 200 && w.stats.restarts < 2; i++) await sleep(25);
+    await assert.rejects(w.close(500), (e: unknown) => {
+      assert.ok(e instanceof OperationalError);
+      assert.equal(e.code, 'CW_ERR_MPL_STORE');
+      assert.match(e.message, /^3 message log entries were not written within 500 ms\.$/);
+      assert.match(e.hint ?? '', /Last failure: Cannot open the message log .*mpl\.sqlite/);
+      return true;
+    });
+    assert.ok(w.stats.restarts >= 2, `${w.stats.restarts} restarts`);
+    assert.match(errors[1].message, /restarting it in 100 ms/);
+    assert.equal(w.stats.dropped, 3);
   });
 
   test('an idle writer never holds the process open', async () => {

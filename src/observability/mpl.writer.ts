@@ -236,6 +236,7 @@ export class MplWriter implements MessageLogSink {
         this.#stats.committed += batch.entries.length - message.dropped;
         this.#stats.dropped += message.dropped;
         this.#failures = 0;
+        this.#lastFailure = '';
         this.#overflowReported = false;
         this.#settle();
         this.#pump();
