@@ -70,8 +70,12 @@ export function checkExpectations(expect: ExpectModel, outcome: Outcome, ctx: Ch
     const lines = found.error ? [found.error] : matchJson(found.value, value, source);
     if (lines.length > 0) failures.push({ check: `jsonpath ${source}`, lines });
   }
-  failures.push(...checkEntries('header', expect.headers, (name) => exchange.message.headers.get(name)));
-  failures.push(...checkEntries('property', expect.properties, (name) => exchange.properties.get(name)));
+  failures.push(
+    ...checkEntries('header', 'header', expect.headers, (name) => exchange.message.headers.get(name)),
+  );
+  failures.push(
+    ...checkEntries('property', 'property', expect.properties, (name) => exchange.properties.get(name)),
+  );
   for (const [name, want] of Object.entries(expect.receivers ?? {})) {
     failures.push(...checkReceiver(name, want, outcome.calls));
   }
@@ -112,7 +116,7 @@ function checkRequest(
   const headers = new Map(Object.entries(call.headers).map(([k, v]) => [k.toLowerCase(), v]));
   return [
     ...checkBody(want, call.body, `${at} `),
-    ...checkEntries(`${at} header`, want.headers, (name) => headers.get(name.toLowerCase())),
+    ...checkEntries(`${at} header`, 'header', want.headers, (name) => headers.get(name.toLowerCase())),
   ];
 }
 
@@ -162,14 +166,15 @@ function exactText(check: string, expected: string, actual: string): Failure[] {
 
 /** Headers and properties: compared as strings; `null` means the entry must be absent. */
 function checkEntries(
-  what: string,
+  label: string,
+  what: 'header' | 'property',
   expected: Record<string, unknown> | undefined,
   get: (name: string) => unknown,
 ): Failure[] {
   const failures: Failure[] = [];
   for (const [name, value] of Object.entries(expected ?? {})) {
     const actual = get(name);
-    const check = `${what} ${name}`;
+    const check = `${label} ${name}`;
     if (value === null) {
       if (actual !== undefined)
         failures.push({ check, lines: [`expected no ${what}, got ${show(asText(actual))}`] });

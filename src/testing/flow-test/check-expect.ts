@@ -44,7 +44,7 @@ export function checkExpectSources(
         compileExpression(source, language, { namespaces });
       } catch (cause) {
         const hint = cause instanceof ExpressionSyntaxError ? cause.hint : undefined;
-        error([...at, language, source], `${language} '${source}': ${errorMessage(cause)}`, hint, true);
+        error([...at, language, source], errorMessage(cause), hint, true);
       }
     }
   };

@@ -57,7 +57,8 @@ export function loadTestFile(file: string): { loaded?: LoadedTestFile; diagnosti
     return { diagnostics };
   }
   const { value, problems } = validateOptions(TestFileSchema, source.value, []);
-  for (const p of problems) error(p.path, p.message.replace('option', 'key'), p.hint, p.key);
+  for (const p of problems)
+    error(p.path, p.message.replace('option', 'key'), p.hint?.replace('Valid options', 'Valid keys'), p.key);
   if (problems.length > 0) return { diagnostics };
   const model = value as TestFileModel;
 
@@ -108,7 +109,8 @@ export function loadTestFile(file: string): { loaded?: LoadedTestFile; diagnosti
     }
     return { case: test, line: source.locate(at)[0], files };
   });
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0)
+    return { diagnostics: diagnostics.sort((a, b) => a.line - b.line || a.col - b.col) };
   return {
     diagnostics,
     loaded: {

@@ -10,7 +10,8 @@ export function normalizeText(text: string): string {
 
 /**
  * A line diff of expected and actual text, for a failed `body:` check: `- ` lines are expected,
- * `+ ` lines are what the flow produced. Single-line texts also get the column where they part.
+ * `+ ` lines are what the flow produced;
+ * within a change the expected lines come first. Single-line texts also get the column where they part.
  */
 export function lineDiff(expected: string, actual: string): string[] {
   const want = expected.split('\n');
@@ -27,12 +28,23 @@ export function lineDiff(expected: string, actual: string): string[] {
   // util.diff marks lines only in its first argument with 1 and only in its second with -1.
   const ops = diff(got, want);
   const changed = ops.map(([op]) => op !== 0);
+  let removed: string[] = [];
+  let added: string[] = [];
+  const flush = () => {
+    out.push(...removed.map((l) => `- ${l}`), ...added.map((l) => `+ ${l}`));
+    removed = [];
+    added = [];
+  };
   ops.forEach(([op, line], i) => {
-    if (op === 1) out.push(`+ ${line}`);
-    else if (op === -1) out.push(`- ${line}`);
-    else if (near(changed, i)) out.push(`  ${line}`);
-    else if (out.at(-1) !== '  …') out.push('  …');
+    if (op === 1) added.push(line);
+    else if (op === -1) removed.push(line);
+    else {
+      flush();
+      if (near(changed, i)) out.push(`  ${line}`);
+      else if (out.at(-1) !== '  …') out.push('  …');
+    }
   });
+  flush();
   return out;
 }
 

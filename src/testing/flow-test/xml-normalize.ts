@@ -21,12 +21,18 @@ interface XmlNode {
  */
 export function normalizeXml(text: string): string[] {
   let problem: string | undefined;
-  const doc = new DOMParser({
-    onError: (level: string, message: string) => {
-      if (level !== 'warning' && problem === undefined) problem = message;
-    },
-  }).parseFromString(text, 'text/xml');
-  if (problem !== undefined || !doc.documentElement) {
+  let doc: ReturnType<DOMParser['parseFromString']> | undefined;
+  try {
+    doc = new DOMParser({
+      onError: (level: string, message: string) => {
+        if (level !== 'warning' && problem === undefined) problem = message;
+      },
+    }).parseFromString(text, 'text/xml');
+  } catch (error) {
+    // Fatal errors are thrown after onError has seen them; keep the first message.
+    problem ??= (error as Error).message;
+  }
+  if (problem !== undefined || !doc?.documentElement) {
     throw new Error(`not well-formed XML: ${(problem ?? 'no root element').split('\n')[0]}`);
   }
   const lines: string[] = [];
