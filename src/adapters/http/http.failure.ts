@@ -89,7 +89,7 @@ export function transportError(
   }
   return new OperationalError(
     'CW_ERR_RECEIVER_HTTP',
-    `${where} failed: ${(cause as Error).message}${code ? ` (${code})` : ''}`,
+    `${where} failed: ${(cause as Error).message}${code && !(cause as Error).message.includes(code) ? ` (${code})` : ''}`,
     {
       cause,
       hint: 'Check that the address is right and the receiver is running; set retry.onConnectionError to retry.',
