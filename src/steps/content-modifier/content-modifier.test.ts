@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Exchange } from '../../engine/exchange.ts';
-import { compileExpression, compileTemplate } from '../../expression/index.ts';
+import { compileExpression, compileTemplate, type ExpressionLanguage } from '../../expression/index.ts';
 import type { Path } from '../../flow/path.ts';
 import { runSteps, stepErrors } from '../../testing/run-steps.ts';
 import type { CompileContext } from '../step.spec.ts';
@@ -190,7 +190,7 @@ describe('contentModifier', () => {
   it('stays synchronous unless a JSONata value is read', () => {
     const sync = compileContentModifier(
       {
-        headers: [{ name: a, source: 'jsonpath', value: '$.a' }],
+        headers: [{ name: 'a', source: 'jsonpath', value: '$.a' }],
         body: { source: 'expression', value: 'x' },
       },
       fakeContext(),
@@ -214,14 +214,12 @@ describe('contentModifier', () => {
   });
 });
 
-const a = 'a';
-
 /** Just enough of a compile context to build the processor directly and look at what it returns. */
 function fakeContext(): CompileContext {
   return {
     namespaces: {},
     error: (path: Path, message: string) => assert.fail(`${path.join('.')}: ${message}`),
-    expression: (source: string, _path: Path, language = 'simple', options = {}) =>
+    expression: (source: string, _path: Path, language: ExpressionLanguage = 'simple', options = {}) =>
       compileExpression(source, language, options),
     template: (source: string) => compileTemplate(source),
   } as unknown as CompileContext;

@@ -90,7 +90,7 @@ export function compileGather(
     case 'concatenate':
       return (parts) => concatenate(bodies(parts));
     case 'jsonArray':
-      return (parts) => jsonArray(bodies(parts));
+      return (parts) => jsonArray(bodies(parts), where);
     case 'combineAtXpath': {
       if (options.xpath === undefined) {
         ctx.error(

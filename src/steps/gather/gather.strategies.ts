@@ -30,20 +30,7 @@ export function combine(bodies: Body[], format: CombineFormat, where: string): u
       hint: 'Convert the parts to one format before the gather, or use strategy concatenate.',
     });
   }
-  return bodies.map((b, i) => {
-    try {
-      return b.json();
-    } catch (cause) {
-      throw new UserError(
-        'CW_ERR_STEP',
-        `${where}: part ${i + 1} is neither XML nor JSON, so combine cannot merge it.`,
-        {
-          cause,
-          hint: 'Use strategy concatenate for plain text.',
-        },
-      );
-    }
-  });
+  return bodies.map((b, i) => partJson(b, i, where));
 }
 
 /** Concatenate: the parts' bytes one after another (CPI's Plain Text). */
@@ -52,10 +39,10 @@ export function concatenate(bodies: Body[]): Buffer {
 }
 
 /** JSON array: one array of every part; a part that is an array adds its elements. */
-export function jsonArray(bodies: Body[]): unknown[] {
+export function jsonArray(bodies: Body[], where: string): unknown[] {
   const out: unknown[] = [];
-  for (const body of bodies) {
-    const value = body.json();
+  for (const [i, body] of bodies.entries()) {
+    const value = partJson(body, i, where);
     if (Array.isArray(value)) out.push(...value);
     else out.push(value);
   }
@@ -93,6 +80,23 @@ export function combineAtXpath(nodesPerPart: DomNode[][], target: TargetElement[
   }
   for (const node of all) into.appendChild(doc.importNode!(node, true));
   return doc;
+}
+
+/**
+ * A part's JSON value. A part split from JSON that was a string (`$..sku`) arrives as plain text, so
+ * text that does not even start like JSON is taken as a string; text that does must parse.
+ */
+function partJson(body: Body, index: number, where: string): unknown {
+  try {
+    return body.json();
+  } catch (cause) {
+    const text = body.text().trimStart();
+    if (!/^[[{"]/.test(text)) return body.text();
+    throw new UserError('CW_ERR_STEP', `${where}: part ${index + 1} is not valid JSON.`, {
+      cause,
+      hint: 'Check the steps that build the part, or use strategy concatenate.',
+    });
+  }
 }
 
 /** A part's text without its XML declaration and leading whitespace, to nest it in another document. */
