@@ -47,9 +47,12 @@ export class MessageLog {
     this.level = level;
   }
 
-  /** Whether steps are recorded at all: every level but NONE and ERROR keeps the step list. */
+  /**
+   * Whether steps are recorded while the message runs: at every level but NONE, since at ERROR a
+   * failed message keeps its steps (the store drops them for messages that completed).
+   */
   get keepsSteps(): boolean {
-    return this.level === 'INFO' || this.level === 'DEBUG' || this.level === 'TRACE';
+    return this.level !== 'NONE';
   }
 
   addCustomHeaderProperty(name: string, value: string): void {

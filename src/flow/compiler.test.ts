@@ -120,3 +120,14 @@ describe('compileFlow', () => {
     );
   });
 });
+
+describe('compileFlow with adapters', () => {
+  it('reports a receiver option problem found by the adapter itself', () => {
+    const text =
+      'id: r\nreceivers:\n  backend: { adapter: http, address: /relative }\nsteps:\n  - requestReply: { receiver: backend }\n';
+    const { diagnostics } = compile(text);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].line, 3);
+    assert.match(diagnostics[0].message, /receivers\.backend\.address/);
+  });
+});

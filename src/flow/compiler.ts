@@ -1,4 +1,4 @@
-import type { Receiver, SenderEndpoint } from '../adapters/adapter.spec.ts';
+import type { Receiver, ReceiverContext, SenderEndpoint } from '../adapters/adapter.spec.ts';
 import { receiverAdapter, receiverAdapters, senderAdapter, senderAdapters } from '../adapters/index.ts';
 import type { LogLevel } from '../engine/message-log.ts';
 import type { Processor } from '../engine/processor.ts';
@@ -183,13 +183,38 @@ function createReceivers(model: FlowModel, ctx: FlowCompileContext, options: Com
     for (const problem of problems)
       ctx.error(problem.path, problem.message, problem.hint, { key: problem.key });
     if (problems.length > 0) continue;
-    const receiverCtx = Object.assign(Object.create(ctx), { services: options.services, receiverName: name });
+    const receiverCtx = receiverContext(ctx, options.services, name);
     ctx.receivers.set(name, spec.create(value as never, receiverCtx, path));
   }
   // Mocked receivers that the flow does not declare are still callable by name in tests.
   for (const [name, receiver] of options.receiverOverrides ?? []) {
     if (!ctx.receivers.has(name)) ctx.receivers.set(name, receiver);
   }
+}
+
+/** The compile context a receiver adapter sees: the flow's, plus the services and its own name. */
+function receiverContext(
+  ctx: FlowCompileContext,
+  services: RuntimeServices,
+  receiverName: string,
+): ReceiverContext {
+  return {
+    services,
+    receiverName,
+    flowId: ctx.flowId,
+    file: ctx.file,
+    namespaces: ctx.namespaces,
+    scriptTimeoutMs: ctx.scriptTimeoutMs,
+    error: (path, message, hint) => ctx.error(path, message, hint),
+    expression: (source, path, language, opts) => ctx.expression(source, path, language, opts),
+    predicate: (source, path, language) => ctx.predicate(source, path, language),
+    template: (source, path) => ctx.template(source, path),
+    steps: (list, path) => ctx.steps(list, path),
+    receiver: (other, path) => ctx.receiver(other, path),
+    localProcess: (process, path) => ctx.localProcess(process, path),
+    readFile: (relative, path) => ctx.readFile(relative, path),
+    resolvePath: (relative) => ctx.resolvePath(relative),
+  };
 }
 
 function createSender(

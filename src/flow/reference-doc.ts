@@ -22,7 +22,7 @@ export function flowReferenceMarkdown(): string {
   for (const spec of steps) {
     out.push(`### ${spec.title} — \`${spec.kind}\``, '', spec.description, '', ...optionTable(spec.options));
     for (const example of spec.examples ?? [])
-      out.push(`*${example.title}*`, '', '```yaml', example.yaml, '```', '');
+      out.push(`*${example.title}*`, '', '```yaml', example.yaml.trimEnd(), '```', '');
   }
   out.push('## Sender adapters', '');
   for (const spec of senderAdapters) {
@@ -34,7 +34,7 @@ export function flowReferenceMarkdown(): string {
       ...optionTable(spec.options),
     );
     for (const example of spec.examples ?? [])
-      out.push(`*${example.title}*`, '', '```yaml', example.yaml, '```', '');
+      out.push(`*${example.title}*`, '', '```yaml', example.yaml.trimEnd(), '```', '');
   }
   out.push('## Receiver adapters', '');
   for (const spec of receiverAdapters) {
@@ -46,24 +46,35 @@ export function flowReferenceMarkdown(): string {
       ...optionTable(spec.options),
     );
     for (const example of spec.examples ?? [])
-      out.push(`*${example.title}*`, '', '```yaml', example.yaml, '```', '');
+      out.push(`*${example.title}*`, '', '```yaml', example.yaml.trimEnd(), '```', '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
 function optionTable(schema: TSchema): string[] {
-  const properties = Object.entries((schema.properties ?? {}) as Record<string, TSchema>);
-  if (properties.length === 0) return ['No options.', ''];
+  const rows = optionRows(schema, '');
+  if (rows.length === 0) return ['No options.', ''];
+  return ['| option | type | default | description |', '| --- | --- | --- | --- |', ...rows, ''];
+}
+
+/** One row per option; the fields of nested objects and lists of objects follow as `parent.field`. */
+function optionRows(schema: TSchema, prefix: string): string[] {
   const required = new Set<string>((schema.required as string[] | undefined) ?? []);
-  const rows = properties.map(([name, prop]) => {
+  const rows: string[] = [];
+  for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, TSchema>)) {
     const need = required.has(name)
       ? '*required*'
       : prop.default === undefined
         ? ''
         : `\`${JSON.stringify(prop.default)}\``;
-    return `| \`${name}\` | ${typeName(prop)} | ${need} | ${cell(prop.description ?? '')} |`;
-  });
-  return ['| option | type | default | description |', '| --- | --- | --- | --- |', ...rows, ''];
+    rows.push(`| \`${prefix}${name}\` | ${typeName(prop)} | ${need} | ${cell(prop.description ?? '')} |`);
+    if (prop['x-causeway-steps']) continue;
+    if (prop.type === 'object' && prop.properties) rows.push(...optionRows(prop, `${prefix}${name}.`));
+    const items = prop.items as TSchema | undefined;
+    if (prop.type === 'array' && items?.type === 'object' && items.properties)
+      rows.push(...optionRows(items, `${prefix}${name}[].`));
+  }
+  return rows;
 }
 
 function typeName(schema: TSchema): string {

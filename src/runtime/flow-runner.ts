@@ -4,6 +4,7 @@ import { type LogLevel, MessageLog } from '../engine/message-log.ts';
 import type { Processor } from '../engine/processor.ts';
 import { ErrorEndSignal, EscalationSignal } from '../engine/signals.ts';
 import { errorMessage } from '../errors.ts';
+import { effectiveLevel } from '../observability/log-level.ts';
 import { toMplEntry } from './mpl-entry.ts';
 import type { RuntimeServices } from './services.ts';
 
@@ -19,13 +20,16 @@ export interface FlowRunnerOptions {
  */
 export class FlowRunner {
   readonly flowId: string;
-  logLevel: LogLevel;
+  readonly logLevel: LogLevel;
   /** The sender adapter kind, recorded in every log entry. */
   sender = '';
   readonly #services: RuntimeServices;
   #main: Processor = () => {};
   #exceptionSubprocess?: Processor;
   #inFlight = 0;
+
+  /** When the log level was set: TRACE falls back to INFO after a while, as in CPI. */
+  readonly #levelSetAt = Date.now();
 
   constructor(options: FlowRunnerOptions) {
     this.flowId = options.flowId;
@@ -39,7 +43,8 @@ export class FlowRunner {
   }
 
   newExchange(init: ExchangeInit = {}): Exchange {
-    return new Exchange({ ...init, flowId: this.flowId, log: init.log ?? new MessageLog(this.logLevel) });
+    const level = effectiveLevel(this.logLevel, this.#levelSetAt, Date.now());
+    return new Exchange({ ...init, flowId: this.flowId, log: init.log ?? new MessageLog(level) });
   }
 
   /** Messages being processed now; a replaced flow version is closed once this is zero. */

@@ -1,11 +1,13 @@
 import type { Exchange } from '../engine/exchange.ts';
 import type { MplEntry } from '../observability/mpl.types.ts';
 
-/** The stored form of a finished exchange's log. CPI's SAP_* headers fill the application fields. */
+/**
+ * The stored form of a finished exchange's log. CPI's SAP_* headers fill the application fields; what
+ * each log level keeps is decided by the writer (`applyLogLevel`).
+ */
 export function toMplEntry(exchange: Exchange, sender: string): MplEntry {
   const log = exchange.log;
   const headers = exchange.message.headers;
-  const keepSteps = log.keepsSteps || (log.level === 'ERROR' && log.status !== 'COMPLETED');
   return {
     messageGuid: exchange.id,
     correlationId: exchange.correlationId,
@@ -16,7 +18,7 @@ export function toMplEntry(exchange: Exchange, sender: string): MplEntry {
     logEnd: log.endedAt ?? Date.now(),
     sender,
     receivers: log.receivers,
-    steps: keepSteps ? log.steps : [],
+    steps: log.steps,
     error: log.error,
     customHeaderProperties: log.customHeaders,
     attachments: log.attachments,
