@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions and hints show Simple syntax, which uses ${…}
 import { Type } from '@sinclair/typebox';
 import { defineStep } from '../step.spec.ts';
 import { compileContentModifier } from './content-modifier.ts';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests hold Simple sources
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Exchange } from '../../engine/exchange.ts';
@@ -74,6 +75,23 @@ describe('contentModifier', () => {
     assert.equal(h.get('first'), '<o:Item xmlns:o="urn:o">1</o:Item>');
     assert.equal(h.get('missing'), 'none');
     assert.equal(h.get('absent'), 7);
+  });
+
+  it('leaves an entry absent when its source finds nothing and there is no default', async () => {
+    const ex = await runSteps(
+      `
+- contentModifier:
+    headers:
+      - { name: id, source: jsonpath, value: '$.missing' }
+      - { name: copy, source: header, value: nothere }
+    properties:
+      - { name: p, source: jsonpath, value: '$.missing' }
+`,
+      { body: '{"a":1}', headers: { id: 'stale' }, properties: { p: 'stale' } },
+    );
+    assert.equal(ex.message.headers.has('id'), false);
+    assert.equal(ex.message.headers.has('copy'), false);
+    assert.equal(ex.properties.has('p'), false);
   });
 
   it('sets the body from a header, a property, XPath and JSONata', async () => {

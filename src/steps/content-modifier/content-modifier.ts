@@ -65,10 +65,18 @@ function compileEntry(target: Target, entry: EntrySpec, ctx: CompileContext, pat
   }
   const reader = compileValue(entry, ctx, path, what);
   const name = entry.name;
+  // Nothing found and no default: the entry is absent afterwards, not null, so that no adapter sends
+  // a "null" header and `${header.x}` reads as empty either way.
   const set =
     target === 'header'
-      ? (exchange: Exchange, value: unknown) => exchange.message.headers.set(name, value ?? null)
-      : (exchange: Exchange, value: unknown) => exchange.properties.set(name, value ?? null);
+      ? (exchange: Exchange, value: unknown): void => {
+          if (value == null) exchange.message.headers.delete(name);
+          else exchange.message.headers.set(name, value);
+        }
+      : (exchange: Exchange, value: unknown): void => {
+          if (value == null) exchange.properties.delete(name);
+          else exchange.properties.set(name, value);
+        };
   if (reader.async) {
     return { async: true, run: async (exchange) => set(exchange, await reader.read(exchange)) };
   }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions and hints show Simple syntax, which uses ${…}
 import type { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
 import type { Path } from '../../flow/path.ts';

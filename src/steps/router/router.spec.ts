@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions and hints show Simple syntax, which uses ${…}
 import { Type } from '@sinclair/typebox';
 import type { Processor } from '../../engine/processor.ts';
 import { UserError } from '../../errors.ts';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests hold Simple sources
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSteps, stepErrors } from '../../testing/run-steps.ts';

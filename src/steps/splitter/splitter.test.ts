@@ -205,6 +205,27 @@ describe('splitter', () => {
     assert.equal(ex.message.body.text(), '');
   });
 
+  it('does not read the whole stream before the first part runs', async () => {
+    let pulled = 0;
+    async function* lines() {
+      for (let i = 0; i < 200; i++) {
+        pulled++;
+        yield Buffer.from(`line ${i}\n`);
+      }
+    }
+    const pulledAtPart: number[] = [];
+    const receivers: Record<string, Receiver> = {
+      rec: { name: 'rec', adapter: 'test', call: async () => void pulledAtPart.push(pulled) },
+    };
+    await runSteps(
+      `- splitter: { expression: { lineBreak: true }, streaming: true, steps: [{ requestReply: { receiver: rec } }] }`,
+      { body: Readable.from(lines()) },
+      { receivers },
+    );
+    assert.equal(pulledAtPart.length, 200);
+    assert.ok(pulledAtPart[0] < 50, `${pulledAtPart[0]} of 200 chunks read before the first part`);
+  });
+
   it('reads a streamed body first when streaming is off, so the original goes on', async () => {
     const rec = recorder();
     const ex = await runSteps(
