@@ -3,13 +3,23 @@ import { findFiles, isFlowTestFile } from '../runtime/flow-files.ts';
 import { formatReport, runFlowTests } from '../testing/flow-test/index.ts';
 import { parse, UsageError } from './args.ts';
 
+/** Where the command writes: the terminal, or a collector in tests. */
+export interface Output {
+  write(text: string): unknown;
+}
+
 const USAGE = 'Usage: causeway test [file-or-folder]... [--filter TEXT] [--json]';
 
 /**
  * `causeway test`: runs the flow tests (`*.test.yaml`) under the given paths (default: the current
- * folder). Exit 0 when every test passes, 1 when one fails or none was found, 2 on bad usage.
+ * folder). Exit 0 when every test passes, 1 when one fails or none was found, 2 on bad usage
+ * (a UsageError, which main turns into 2). `out`/`err` are parameters so tests can collect them.
  */
-export async function testCommand(argv: string[]): Promise<number> {
+export async function testCommand(
+  argv: string[],
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): Promise<number> {
   const { values, positionals } = parse(
     argv,
     { filter: { type: 'string' }, json: { type: 'boolean', default: false } },
@@ -23,11 +33,10 @@ export async function testCommand(argv: string[]): Promise<number> {
 
   const files = findFiles(paths, isFlowTestFile);
   const report = await runFlowTests(files, { filter: values.filter });
-  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(formatReport(report));
+  out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   if (report.passed + report.failed === 0) {
     const what = values.filter ? `no flow test named like '${values.filter}'` : 'no flow tests';
-    process.stderr.write(`Found ${what} in ${paths.join(', ')} (flow tests are *.test.yaml files).\n`);
+    err.write(`Found ${what} in ${paths.join(', ')} (flow tests are *.test.yaml files).\n`);
     return 1;
   }
   return report.failed === 0 ? 0 : 1;

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { formatDiagnostic } from '../../flow/diagnostic.ts';
 import type { Failure } from './assertions.ts';
 import type { FlowTestReport } from './index.ts';
@@ -11,11 +11,11 @@ export function formatReport(report: FlowTestReport, cwd = process.cwd()): strin
   const out: string[] = [];
   for (const file of report.files) {
     if (file.diagnostics.length === 0 && file.tests.length === 0) continue;
-    out.push(relative(cwd, file.file) || file.file);
+    out.push(shortPath(file.file, cwd));
     if (file.diagnostics.length > 0) {
       out.push('  ✖ could not run this file');
       for (const d of file.diagnostics) {
-        out.push(...indent(formatDiagnostic({ ...d, file: relative(cwd, d.file) || d.file }).split('\n'), 6));
+        out.push(...indent(formatDiagnostic({ ...d, file: shortPath(d.file, cwd) }).split('\n'), 6));
       }
     }
     for (const test of file.tests) {
@@ -31,6 +31,12 @@ export function formatReport(report: FlowTestReport, cwd = process.cwd()): strin
 function formatFailure({ check, lines }: Failure): string[] {
   if (lines.length === 1) return [`${check}: ${lines[0]}`];
   return [`${check}:`, ...indent(lines, 2)];
+}
+
+/** Relative to the working folder when inside it, so terminals and editors can open it either way. */
+function shortPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
 function indent(lines: string[], by: number): string[] {
