@@ -1,15 +1,25 @@
-import SaxonJS, { type SaxonDocument, type SaxonSef } from 'saxon-js';
+import { createRequire } from 'node:module';
+import type SaxonJSModule from 'saxon-js';
+import type { SaxonDocument, SaxonSef } from 'saxon-js';
 
 /**
- * XSLT 1.0–3.0 with SaxonJS. SaxonJS runs compiled stylesheets (SEF); its XSLT-to-SEF compiler is
+ * XSLT 1.0–3.0 with saxonJs(). SaxonJS runs compiled stylesheets (SEF); its XSLT-to-SEF compiler is
  * itself a SEF shipped inside saxon-js. We run that compiler once per stylesheet at deploy time, the
  * way the `xslt3` command and SaxonJS's own `fn:transform` do (`checkOptions` + `internalTransform`),
  * and then run the compiled SEF per message, which costs well under a millisecond for small messages.
  */
 
 const XSL = 'http://www.w3.org/1999/XSL/Transform';
-const platform = SaxonJS.getPlatform();
 let compiler: SaxonSef | undefined;
+
+// SaxonJS costs about 80 MB once loaded: it is loaded when the first stylesheet compiles, so a
+// runtime without XSLT mappings stays small.
+const require = createRequire(import.meta.url);
+let saxon: typeof SaxonJSModule | undefined;
+function saxonJs(): typeof SaxonJSModule {
+  saxon ??= require('saxon-js') as typeof SaxonJSModule;
+  return saxon;
+}
 
 export interface CompiledStylesheet {
   sef: SaxonSef;
@@ -50,12 +60,14 @@ export function compileStylesheet(text: string, baseUri: string): CompiledStyles
   }
 
   if (!compiler) {
-    compiler = platform.resource('compiler');
+    compiler = saxonJs().getPlatform().resource('compiler');
     addParentPointers(compiler);
   }
-  const staticParams = new SaxonJS.XdmMap();
-  staticParams.inSituPut(SaxonJS.XS.QName.fromParts('', '', 'staticParameters'), [new SaxonJS.XdmMap()]);
-  const options = SaxonJS.checkOptions({
+  const staticParams = new (saxonJs().XdmMap)();
+  staticParams.inSituPut(saxonJs().XS.QName.fromParts('', '', 'staticParameters'), [
+    new (saxonJs().XdmMap)(),
+  ]);
+  const options = saxonJs().checkOptions({
     stylesheetInternal: compiler,
     destination: 'application',
     initialMode: 'compile-complete',
@@ -67,7 +79,7 @@ export function compileStylesheet(text: string, baseUri: string): CompiledStyles
     isRelocatableStylesheet: true,
   });
   try {
-    SaxonJS.internalTransform(compiler, doc, options);
+    saxonJs().internalTransform(compiler, doc, options);
   } catch (error) {
     const e = error as { message?: string; code?: string; errorObject?: unknown };
     // The user's line is in the message or in errorObject (" on line 3 in v/x.xsl"); xsltLineNr is
@@ -84,7 +96,7 @@ export function compileStylesheet(text: string, baseUri: string): CompiledStyles
   }
   let result = options.principalResult as unknown;
   if (Array.isArray(result)) result = result[0];
-  const sef = SaxonJS.XPath.sefToJSON((result as SaxonDocument).firstChild, false);
+  const sef = saxonJs().XPath.sefToJSON((result as SaxonDocument).firstChild, false);
   addParentPointers(sef);
 
   const params = new Set<string>();
@@ -103,7 +115,7 @@ export function runStylesheet(
   source: SaxonDocument,
   params: Record<string, string>,
 ): string {
-  const options = SaxonJS.checkOptions({
+  const options = saxonJs().checkOptions({
     stylesheetInternal: stylesheet.sef,
     destination: 'serialized',
     stylesheetParams: params,
@@ -113,7 +125,7 @@ export function runStylesheet(
     // (0 would mean "the global level" to SaxonJS, hence -1.)
     logLevel: -1,
   });
-  SaxonJS.internalTransform(stylesheet.sef, source, options);
+  saxonJs().internalTransform(stylesheet.sef, source, options);
   const result = options.principalResult;
   return typeof result === 'string' ? result : '';
 }
@@ -122,7 +134,7 @@ export function runStylesheet(
 export function parseXml(text: string): SaxonDocument {
   if (text.trim() === '') throw new Error('the document is empty');
   try {
-    return platform.parseXmlFromString(text);
+    return saxonJs().getPlatform().parseXmlFromString(text);
   } catch (error) {
     const message = (error as Error).message.replace(/at line (\d+)/, (_, n) => `at line ${Number(n) + 1}`);
     throw Object.assign(new Error(message), { line: lineOf(error) });
