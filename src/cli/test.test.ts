@@ -85,10 +85,10 @@ describe('causeway test', () => {
     });
     const { code, stdout } = await causewayTest(join(dir, 'a'), join(dir, 'b/orders.test.yaml'));
     assert.equal(code, 1);
-    assert.match(
-      stdout,
-      /\n {2}✖ wrong status \(\d+ ms\)\n {6}bodyJson: \$\.status: expected "big", got "small"\n/,
-    );
+    const file = join(dir, 'b/orders.test.yaml');
+    const failure =
+      /\n {2}✖ wrong status \(\d+ ms\)\n {6}at (.*)\n {6}bodyJson: \$\.status: expected "big", got "small"\n/;
+    assert.equal(failure.exec(stdout)?.[1], `${file}:2`, stdout);
     assert.ok(stdout.endsWith('\n2 passed, 1 failed\n'), stdout);
   });
 

@@ -13,6 +13,8 @@ export interface ReceiverOutline {
 
 /** The parts of a flow a test reads before compiling it: receiver names, XPath prefixes. */
 export interface FlowOutline {
+  /** False when the flow is not a YAML map: its receivers are unknown until the compiler reports why. */
+  readable: boolean;
   receivers: ReadonlyMap<string, ReceiverOutline>;
   namespaces: Readonly<Record<string, string>>;
   /** The ProcessDirect address the flow consumes, when its sender is one. */
@@ -30,7 +32,8 @@ export function readFlowOutline(
 ): FlowOutline {
   const raw = new FlowSource(text, file).value as Record<string, unknown> | undefined;
   const receivers = new Map<string, ReceiverOutline>();
-  if (!raw || typeof raw !== 'object') return { receivers, namespaces: {} };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return { readable: false, receivers, namespaces: {} };
   const values = new Map<string, unknown>();
   for (const [name, def] of Object.entries(asMap(raw.parameters))) {
     const value = asMap(def).default;
@@ -53,7 +56,7 @@ export function readFlowOutline(
     sender.adapter === 'processDirect' && typeof sender.address === 'string'
       ? sender.address.trim()
       : undefined;
-  return { receivers, namespaces, consumes };
+  return { readable: true, receivers, namespaces, consumes };
 }
 
 function asMap(value: unknown): Record<string, unknown> {

@@ -20,6 +20,8 @@ export function formatReport(report: FlowTestReport, cwd = process.cwd()): strin
     }
     for (const test of file.tests) {
       out.push(`  ${test.passed ? '✔' : '✖'} ${test.name} (${test.durationMs} ms)`);
+      if (test.passed) continue;
+      out.push(`      at ${shortPath(file.file, cwd)}:${test.line}`);
       for (const failure of test.failures) out.push(...indent(formatFailure(failure), 6));
     }
   }

@@ -339,6 +339,17 @@ describe('flow tests: running a file', () => {
     assert.match(d.message, /unknown receiver 'backnd'/);
   });
 
+  it('reports a flow that is not valid YAML as such, not as unknown receivers', async () => {
+    const dir = writeFiles({
+      'orders.yaml': 'id: orders\nsteps: [\n',
+      'orders.test.yaml': 'tests:\n  - name: t\n    receivers: { backend: {} }\n',
+    });
+    const report = await runTestFile(join(dir, 'orders.test.yaml'));
+    assert.equal(report.diagnostics.length, 1);
+    assert.equal(report.diagnostics[0].file, join(dir, 'orders.yaml'));
+    assert.match(report.diagnostics[0].message, /^YAML syntax error/);
+  });
+
   it('runs only the tests whose name contains the filter, ignoring case', async () => {
     const dir = writeFiles({
       'orders.yaml': ORDERS_FLOW,

@@ -104,6 +104,8 @@ async function runTest(loaded: LoadedTestFile, test: LoadedTest): Promise<TestRe
         { check: 'timeout', lines: [`the message did not finish within ${loaded.timeoutMs} ms`] },
       ]);
     }
+    const body = run.exchange.message.body;
+    if (body.isStream) await body.materialize();
     const outcome = { exchange: run.exchange, error: run.error, calls };
     const context = { files: test.files, namespaces: loaded.flow.outline.namespaces };
     return result(checkExpectations(test.case.expect ?? {}, outcome, context));
