@@ -75,23 +75,32 @@ export const multicastSpec = defineStep({
       });
     const failed = (name: string, error: unknown) =>
       partError(error, `Multicast "${label}", branch "${name}"`);
+    // Each branch gets a body of its own over the same bytes: a parsed JSON or XML body is cached in
+    // the Body, and a branch changing it in place must not change the others or the original.
+    const branchOf = (exchange: Exchange) => exchange.fork(exchange.message.body.buffer());
+
+    // A receiver in a branch may have left a streamed reply; the join reads each one whole.
+    const joined = async (forks: Exchange[]) => {
+      for (const fork of forks) await fork.message.body.materialize();
+      return join!(forks);
+    };
 
     if (options.mode === 'parallel') {
       return async (exchange) => {
-        const forks = branches.map(() => exchange.fork());
+        const forks = branches.map(() => branchOf(exchange));
         // Every branch is let finish before failing, so none is left running after the multicast.
         const results = await Promise.allSettled(branches.map(async (b, i) => b.run(forks[i])));
         const rejected = results.findIndex((r) => r.status === 'rejected');
         if (rejected >= 0) {
           throw failed(branches[rejected].name, (results[rejected] as PromiseRejectedResult).reason);
         }
-        if (join) exchange.message.setBody(await join(forks));
+        if (join) exchange.message.setBody(await joined(forks));
       };
     }
     return async (exchange) => {
       const forks: Exchange[] = [];
       for (const branch of branches) {
-        const fork = exchange.fork();
+        const fork = branchOf(exchange);
         try {
           await branch.run(fork);
         } catch (error) {
@@ -99,7 +108,7 @@ export const multicastSpec = defineStep({
         }
         forks.push(fork);
       }
-      if (join) exchange.message.setBody(await join(forks));
+      if (join) exchange.message.setBody(await joined(forks));
     };
   },
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Receiver } from '../../adapters/adapter.spec.ts';
@@ -66,6 +67,25 @@ describe('multicast', () => {
     assert.equal(ex.message.headers.get('h'), 1);
   });
 
+  it('a branch changing the parsed body in place changes neither the other branch nor the original', async () => {
+    const ex = await runSteps(
+      `
+- contentModifier: { headers: [{ name: id, source: jsonpath, value: '$.id' }] }
+- multicast:
+    branches:
+      - steps:
+          - script: { source: "function processData(m) { m.getBody('json').id = 99; return m; }" }
+          - contentModifier: { headers: [{ name: id, source: jsonpath, value: '$.id' }] }
+      - steps:
+          - contentModifier: { body: { source: jsonpath, value: '$' } }
+    join: { strategy: jsonArray }
+`,
+      { body: '{"id":1}' },
+    );
+    assert.equal(ex.message.body.text(), '[{"id":99},{"id":1}]');
+    assert.equal(ex.message.headers.get('id'), 1);
+  });
+
   it('joins in branch order whatever order they finish in, CPI different-format combine by default', async () => {
     const { receivers } = branches({ slow: { delay: 10, reply: '<a/>' }, fast: { delay: 1, reply: '<b/>' } });
     const ex = await runSteps(
@@ -90,6 +110,25 @@ describe('multicast', () => {
     const json = branches({ slow: { delay: 1, reply: '[1,2]' }, fast: { delay: 1, reply: '{"x":3}' } });
     const array = await runSteps(MULTICAST('sequential', '    join: { strategy: jsonArray }'), {}, json);
     assert.equal(array.message.body.text(), '[1,2,{"x":3}]');
+  });
+
+  it('joins branches whose receiver replied with a stream', async () => {
+    const streamed: Receiver = {
+      name: 'streamed',
+      adapter: 'test',
+      call: async (exchange) => exchange.message.setBody(Readable.from([Buffer.from('<s/>')])),
+    };
+    const ex = await runSteps(
+      `
+- multicast:
+    mode: parallel
+    branches: [{ steps: [{ requestReply: { receiver: streamed } }] }, { steps: [] }]
+    join: { strategy: concatenate }
+`,
+      { body: '<in/>' },
+      { receivers: { streamed } },
+    );
+    assert.equal(ex.message.body.text(), '<s/><in/>');
   });
 
   it('a failing branch fails the multicast, naming the branch and keeping the error kind', async () => {

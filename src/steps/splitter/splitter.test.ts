@@ -262,6 +262,23 @@ describe('splitter', () => {
     assert.equal(ex.message.body.text(), Array.from({ length: 40 }, (_, i) => `done ${i}`).join(''));
   });
 
+  it('gathers parts whose receiver replied with a stream', async () => {
+    const receivers: Record<string, Receiver> = {
+      rec: {
+        name: 'rec',
+        adapter: 'test',
+        call: async (exchange) =>
+          exchange.message.setBody(Readable.from([Buffer.from(`<r>${exchange.message.body.text()}</r>`)])),
+      },
+    };
+    const ex = await runSteps(
+      `- splitter: { expression: { token: ',' }, steps: [{ requestReply: { receiver: rec } }], gather: { strategy: concatenate } }`,
+      { body: 'a,b' },
+      { receivers },
+    );
+    assert.equal(ex.message.body.text(), '<r>a</r><r>b</r>');
+  });
+
   it('runs parts one at a time without parallel', async () => {
     const rec = recorder({ delay: () => 1 });
     await runSteps(

@@ -52,7 +52,11 @@ export function compileSplitter(
       part.properties.set('CamelSplitComplete', last);
       const pending = steps(part);
       if (pending) await pending;
-      if (gather) done[index] = part;
+      if (gather) {
+        // A receiver in the part may have left a streamed reply; the gather reads it whole.
+        await part.message.body.materialize();
+        done[index] = part;
+      }
     });
     if (failures.length > 0) {
       const { index, error } = failures[0];
