@@ -34,12 +34,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   const problems = await runtime.deployPaths(positionals);
   runtime.report(problems);
   const out = process.stdout;
-  out.write(`Causeway is serving on ${runtime.baseUrl()}\n`);
+  // One write, so whoever reads the banner sees the endpoints together with the address.
+  const banner = [`Causeway is serving on ${runtime.baseUrl()}`];
   for (const flow of runtime.flows()) {
-    for (const endpoint of flow.endpoint?.describe() ?? []) out.write(`  ${flow.id}: ${endpoint}\n`);
+    for (const endpoint of flow.endpoint?.describe() ?? []) banner.push(`  ${flow.id}: ${endpoint}`);
   }
   if (problems.length > 0)
-    out.write(`${new Set(problems.map((p) => p.file)).size} flow file(s) did not load (see above)\n`);
+    banner.push(`${new Set(problems.map((p) => p.file)).size} flow file(s) did not load (see above)`);
+  out.write(`${banner.join('\n')}\n`);
   if (!values['no-watch']) {
     runtime.watch(positionals, (file, reloadProblems) => {
       if (reloadProblems.length === 0) out.write(`reloaded ${file}\n`);
