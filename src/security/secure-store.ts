@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -139,7 +140,11 @@ export class FileSecureStore implements SecureStore {
 
   authenticate(user: string, password: string): string[] | undefined {
     const entry = Object.hasOwn(this.#users.users, user) ? this.#users.users[user] : undefined;
-    if (!entry) return undefined;
+    if (!entry) {
+      // Hash anyway, so that the answer time does not tell which user names exist.
+      verifyPassword(password, unknownUserHash());
+      return undefined;
+    }
     let ok = this.#verified.lookup(user, password);
     if (ok === undefined) {
       ok = verifyPassword(password, entry.password);
@@ -216,6 +221,13 @@ export class FileSecureStore implements SecureStore {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
   }
+}
+
+/** A hash no password matches, checked for unknown users; made on first need (scrypt takes tens of ms). */
+let unknownUser: PasswordHash | undefined;
+function unknownUserHash(): PasswordHash {
+  unknownUser ??= hashPassword(randomBytes(16).toString('hex'));
+  return unknownUser;
 }
 
 /** The authenticated, unencrypted part of an entry: its name and visible fields. */
