@@ -28,56 +28,62 @@ export interface CheckContext {
 
 /** Checks everything `expect:` lists against the outcome; an empty list means the test passed. */
 export function checkExpectations(expect: ExpectModel, outcome: Outcome, ctx: CheckContext): Failure[] {
+  const { exchange } = outcome;
+  const body = exchange.message.body;
+  const text = body.isStream ? '' : body.text();
   const failures: Failure[] = outcome.calls.problems.map((p) => ({ check: 'receivers', lines: [p] }));
-  const { exchange, error } = outcome;
+  failures.push(...checkEnd(expect, outcome));
+  failures.push(...checkBody(expect, text, ''));
+  if (expect.bodyFile !== undefined) {
+    failures.push(...exactText(`bodyFile (${expect.bodyFile})`, ctx.files.get(expect.bodyFile) ?? '', text));
+  }
+  failures.push(...checkExpressions(expect, exchange, ctx));
+  const headers = exchange.message.headers;
+  failures.push(...checkEntries('header', 'header', expect.headers, (name) => headers.get(name)));
+  failures.push(
+    ...checkEntries('property', 'property', expect.properties, (n) => exchange.properties.get(n)),
+  );
+  for (const [name, want] of Object.entries(expect.receivers ?? {})) {
+    failures.push(...checkReceiver(name, want, outcome.calls));
+  }
+  return failures;
+}
+
+/** The status, by default COMPLETED (or FAILED when an error is expected), and the error text. */
+function checkEnd(expect: ExpectModel, { exchange, error }: Outcome): Failure[] {
+  const failures: Failure[] = [];
   const status = exchange.log.status;
   const wanted = expect.status ?? (expect.error !== undefined ? 'FAILED' : 'COMPLETED');
   if (status !== wanted) {
     const why = error ? [`the message ended with: ${errorMessage(error)}`] : [];
     failures.push({ check: 'status', lines: [`expected ${wanted}, got ${status}`, ...why] });
   }
-  if (expect.error !== undefined) {
-    if (!error)
-      failures.push({
-        check: 'error',
-        lines: [`expected an error containing '${expect.error}', but none was thrown`],
-      });
-    else if (!errorMessage(error).includes(expect.error)) {
-      failures.push({
-        check: 'error',
-        lines: [`expected an error containing '${expect.error}'`, `got: ${errorMessage(error)}`],
-      });
-    }
+  if (expect.error === undefined) return failures;
+  const wantText = `expected an error containing '${expect.error}'`;
+  if (!error) failures.push({ check: 'error', lines: [`${wantText}, but none was thrown`] });
+  else if (!errorMessage(error).includes(expect.error)) {
+    failures.push({ check: 'error', lines: [wantText, `got: ${errorMessage(error)}`] });
   }
-  const body = exchange.message.body;
-  const text = body.isStream ? '' : body.text();
-  failures.push(...checkBody(expect, text, ''));
-  if (expect.bodyFile !== undefined) {
-    failures.push(...exactText(`bodyFile (${expect.bodyFile})`, ctx.files.get(expect.bodyFile) ?? '', text));
-  }
+  return failures;
+}
+
+/** `xpath:` values compare as strings, `jsonpath:` values as JSON subsets. */
+function checkExpressions(expect: ExpectModel, exchange: Exchange, ctx: CheckContext): Failure[] {
+  const failures: Failure[] = [];
   for (const [source, value] of Object.entries(expect.xpath ?? {})) {
     const found = evaluate(source, 'xpath', exchange, ctx);
-    if (found.error) failures.push({ check: `xpath ${source}`, lines: [found.error] });
+    if (found.error) failures.push({ check: 'xpath', lines: [`${source}: ${found.error}`] });
     else if (String(found.value) !== String(value)) {
       failures.push({
-        check: `xpath ${source}`,
-        lines: [`expected ${show(String(value))}, got ${show(found.value)}`],
+        check: 'xpath',
+        lines: [`${source}: expected ${show(String(value))}, got ${show(found.value)}`],
       });
     }
   }
   for (const [source, value] of Object.entries(expect.jsonpath ?? {})) {
     const found = evaluate(source, 'jsonpath', exchange, ctx);
-    const lines = found.error ? [found.error] : matchJson(found.value, value, source);
-    if (lines.length > 0) failures.push({ check: `jsonpath ${source}`, lines });
-  }
-  failures.push(
-    ...checkEntries('header', 'header', expect.headers, (name) => exchange.message.headers.get(name)),
-  );
-  failures.push(
-    ...checkEntries('property', 'property', expect.properties, (name) => exchange.properties.get(name)),
-  );
-  for (const [name, want] of Object.entries(expect.receivers ?? {})) {
-    failures.push(...checkReceiver(name, want, outcome.calls));
+    const lines = found.error ? [`${source}: ${found.error}`] : matchJson(found.value, value, source);
+    if (lines.length > 0) failures.push({ check: 'jsonpath', lines });
   }
   return failures;
 }

@@ -136,7 +136,7 @@ ${BIG}${BACKEND_OK}    expect:
       properties: { total: 501 }
 `);
     assert.deepEqual(reasons(result), [
-      'xpath /ok/id: expected "2", got "1"',
+      'xpath: /ok/id: expected "2", got "1"',
       'header x-processed: expected "false", got "true"',
       'header x-missing: expected "yes", but it is not set',
       'header CamelHttpResponseCode: expected no header, got "200"',
@@ -145,7 +145,12 @@ ${BIG}${BACKEND_OK}    expect:
     const json = await one(`  - name: t
 ${SMALL}${AUDIT_OK}    expect: { jsonpath: { '$.items[0].qty': '2' } }
 `);
-    assert.deepEqual(reasons(json), ['jsonpath $.items[0].qty: $.items[0].qty: expected "2", got 2']);
+    assert.deepEqual(reasons(json), ['jsonpath: $.items[0].qty: expected "2", got 2']);
+    const notXml = await one(`  - name: t
+${SMALL}${AUDIT_OK}    expect: { xpath: { /a: 1 } }
+`);
+    assert.equal(notXml.failures.length, 1);
+    assert.match(reasons(notXml)[0], /^xpath: \/a: .*not well-formed XML/);
   });
 
   it('status and error: the error that ended the message is shown', async () => {
