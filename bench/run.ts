@@ -14,8 +14,9 @@ import {
   start,
   waitForPort,
 } from './lib/children.ts';
-import { executable, GIB, rssMb, streamThrough } from './lib/memory.ts';
+import { GIB, streamThrough } from './lib/memory.ts';
 import { post } from './lib/probe.ts';
+import { cpuSeconds, executable, rssMb } from './lib/proc.ts';
 import * as report from './lib/report.ts';
 import { BENCH_DIR, PAYLOAD, SCENARIOS, type Scenario } from './lib/scenarios.ts';
 import { runWrk, WRK_MISSING, type WrkResult, wrkAvailable } from './lib/wrk.ts';
@@ -105,18 +106,21 @@ function wrkRun(url: string, o: Options, durationS: number): Promise<WrkResult> 
   return runWrk({ url, connections: o.connections, cpu: LOAD_CPU, script, body: PAYLOAD, durationS });
 }
 
-async function measured(url: string, o: Options): Promise<WrkResult> {
+/** One measured wrk run, with the CPU time the server used for it. */
+async function measured(url: string, server: Child, o: Options): Promise<report.Measurement> {
+  const cpuBefore = cpuSeconds(server.pid);
   const result = await wrkRun(url, o, o.durationS);
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
   if (result.non2xx > 0 || result.socketErrors > 0) {
     throw new Error(
       `${url}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors under load`,
     );
   }
-  return result;
+  return { ...result, cpuUsPerRequest: (cpu * 1e6) / result.requests };
 }
 
 /** The run with the most requests/s: on a shared machine the best run is the one least disturbed. */
-const best = (runs: WrkResult[]) =>
+const best = (runs: report.Measurement[]) =>
   runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 
 /**
@@ -146,11 +150,11 @@ async function measure(s: Scenario, ports: number[], o: Options): Promise<report
     const causewayUrl = `http://127.0.0.1:${causewayPort}${s.path}`;
     await wrkRun(bareUrl, o, o.warmupS);
     await wrkRun(causewayUrl, o, o.warmupS);
-    const bareRuns: WrkResult[] = [];
-    const causewayRuns: WrkResult[] = [];
+    const bareRuns: report.Measurement[] = [];
+    const causewayRuns: report.Measurement[] = [];
     for (let round = 0; round < o.rounds; round++) {
-      bareRuns.push(await measured(bareUrl, o));
-      causewayRuns.push(await measured(causewayUrl, o));
+      bareRuns.push(await measured(bareUrl, bare, o));
+      causewayRuns.push(await measured(causewayUrl, causeway, o));
     }
     return { scenario: s, baseline: best(bareRuns), causeway: best(causewayRuns) };
   } finally {

@@ -1,21 +1,8 @@
-import { readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
+import { rssMb } from './proc.ts';
 
 export const GIB = 1024 ** 3;
 const MB = 1024 * 1024;
-
-/** Resident set size of a process in MB (VmRSS from /proc/PID/status, which is in kB). */
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line (has the process exited?)`);
-  return Number(match[1]) / 1024;
-}
-
-/** The executable of a process, to make sure the pid measured is node itself and not a wrapper. */
-export function executable(pid: number): string {
-  return readlinkSync(`/proc/${pid}/exe`);
-}
 
 export interface StreamResult {
   sentBytes: number;

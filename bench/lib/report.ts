@@ -4,10 +4,15 @@ import { dirname } from 'node:path';
 import { P99_GOAL, type Scenario } from './scenarios.ts';
 import type { WrkResult } from './wrk.ts';
 
+/** A wrk run and the server's CPU time per request during it (user + system, all its threads). */
+export interface Measurement extends WrkResult {
+  cpuUsPerRequest: number;
+}
+
 export interface ScenarioResult {
   scenario: Scenario;
-  baseline: WrkResult;
-  causeway: WrkResult;
+  baseline: Measurement;
+  causeway: Measurement;
 }
 
 export interface MemoryResult {
@@ -76,6 +81,7 @@ export function formatScenarios(results: ScenarioResult[]): string {
     'causeway p50/p99 ms',
     'p99 ratio',
     'goal',
+    'CPU µs/req bare/causeway',
   ];
   const rows = results.map((r) => [
     r.scenario.name,
@@ -87,6 +93,7 @@ export function formatScenarios(results: ScenarioResult[]): string {
     `${ms(r.causeway.p50)} / ${ms(r.causeway.p99)}`,
     (r.causeway.p99 / r.baseline.p99).toFixed(2),
     `<= ${P99_GOAL} ${mark(latencyOk(r))}`,
+    `${r.baseline.cpuUsPerRequest.toFixed(0)} / ${r.causeway.cpuUsPerRequest.toFixed(0)}`,
   ]);
   return table([header, ...rows]);
 }
@@ -105,59 +112,50 @@ export function formatMemory(m: MemoryResult): string {
   ].join('\n');
 }
 
+function row(
+  scenario: string,
+  unit: string,
+  value: number,
+  baseline: string,
+  baselineValue: number,
+): ResultRow {
+  const digits = unit === 'req/s' || unit.startsWith('µs') ? 0 : 2;
+  return {
+    scenario,
+    unit,
+    value: round(value, digits),
+    baseline,
+    baselineValue: round(baselineValue, digits),
+    ratio: round(value / baselineValue, 3),
+  };
+}
+
 export function rows(results: ScenarioResult[], memory: MemoryResult | undefined): ResultRow[] {
   const out: ResultRow[] = [];
-  for (const r of results) {
-    const name = r.scenario.name;
-    const rps = [r.causeway.requestsPerSecond, r.baseline.requestsPerSecond];
-    out.push({
-      scenario: name,
-      unit: 'req/s',
-      value: round(rps[0], 0),
-      baseline: 'bare-node',
-      baselineValue: round(rps[1], 0),
-      ratio: round(rps[0] / rps[1], 3),
-    });
-    out.push({
-      scenario: name,
-      unit: 'ms p99',
-      value: round(r.causeway.p99),
-      baseline: 'bare-node',
-      baselineValue: round(r.baseline.p99),
-      ratio: round(r.causeway.p99 / r.baseline.p99, 3),
-    });
+  for (const { scenario, causeway: c, baseline: b } of results) {
+    out.push(row(scenario.name, 'req/s', c.requestsPerSecond, 'bare-node', b.requestsPerSecond));
+    out.push(row(scenario.name, 'ms p99', c.p99, 'bare-node', b.p99));
+    out.push(row(scenario.name, 'µs CPU/req', c.cpuUsPerRequest, 'bare-node', b.cpuUsPerRequest));
   }
   if (memory) {
     // Memory has no bare-node counterpart: the baseline is the goal, so a ratio below 1 meets it.
-    out.push({
-      scenario: 'idle-rss',
-      unit: 'MB',
-      value: round(memory.idleRssMb, 1),
-      baseline: 'goal',
-      baselineValue: IDLE_RSS_GOAL_MB,
-      ratio: round(memory.idleRssMb / IDLE_RSS_GOAL_MB, 3),
-    });
-    out.push({
-      scenario: 'stream-1gib-peak-rss',
-      unit: 'MB',
-      value: round(memory.streamPeakRssMb, 1),
-      baseline: 'goal',
-      baselineValue: STREAM_PEAK_GOAL_MB,
-      ratio: round(memory.streamPeakRssMb / STREAM_PEAK_GOAL_MB, 3),
-    });
+    out.push(row('idle-rss', 'MB', memory.idleRssMb, 'goal', IDLE_RSS_GOAL_MB));
+    out.push(row('stream-1gib-peak-rss', 'MB', memory.streamPeakRssMb, 'goal', STREAM_PEAK_GOAL_MB));
   }
   return out;
 }
 
 /** Writes the rows, keeping rows of scenarios this run did not measure (e.g. with --scenario echo). */
 export function writeResults(file: string, fresh: ResultRow[]): void {
-  const key = (r: ResultRow) => `${r.scenario}\u0000${r.unit}`;
   const previous: ResultRow[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
   const replaced = new Set(fresh.map((r) => r.scenario));
   const merged = [...previous.filter((r) => !replaced.has(r.scenario)), ...fresh];
-  const order = ['echo', 'transform', 'proxy', 'idle-rss', 'stream-1gib-peak-rss'];
+  const scenarios = ['echo', 'transform', 'proxy', 'idle-rss', 'stream-1gib-peak-rss'];
+  const units = ['req/s', 'ms p99', 'µs CPU/req', 'MB'];
   merged.sort(
-    (a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario) || key(a).localeCompare(key(b)),
+    (a, b) =>
+      scenarios.indexOf(a.scenario) - scenarios.indexOf(b.scenario) ||
+      units.indexOf(a.unit) - units.indexOf(b.unit),
   );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
