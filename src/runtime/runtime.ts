@@ -54,11 +54,14 @@ export class Runtime {
   static async start(options: RuntimeOptions): Promise<Runtime> {
     const dataDir = resolve(options.dataDir);
     const http = new HttpServer();
+    const secureStore = new FileSecureStore(join(dataDir, 'security'));
+    // A wrong master key is reported now, not at the first message that needs a credential.
+    secureStore.verifyMasterKey();
     const writer = new MplWriter({ dataDir });
     const services: RuntimeServices = {
       http,
       processDirect: new ProcessDirectRegistry(),
-      secureStore: new FileSecureStore(join(dataDir, 'security')),
+      secureStore,
       messageLogs: writer,
     };
     await http.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
