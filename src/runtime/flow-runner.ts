@@ -59,14 +59,6 @@ export class FlowRunner {
 
   async dispatch(exchange: Exchange): Promise<DispatchResult> {
     this.#inFlight++;
-    try {
-      return await this.#run(exchange);
-    } finally {
-      this.#inFlight--;
-    }
-  }
-
-  async #run(exchange: Exchange): Promise<DispatchResult> {
     let error: Error | undefined;
     try {
       const pending = this.#main(exchange);
@@ -77,14 +69,16 @@ export class FlowRunner {
     if (error && this.#exceptionSubprocess && !(error instanceof EscalationSignal)) {
       error = await this.#handle(exchange, error);
     }
+    this.#inFlight--;
     const log = exchange.log;
     if (error instanceof EscalationSignal) log.status = 'ESCALATED';
     else if (error) log.status = 'FAILED';
     else if (log.status === 'PROCESSING') log.status = 'COMPLETED';
     log.endedAt = Date.now();
-    if (error) log.error = errorMessage(error instanceof ErrorEndSignal ? error.original : error);
+    if (error instanceof ErrorEndSignal) error = error.original;
+    if (error) log.error = errorMessage(error);
     if (log.level !== 'NONE') this.#services.messageLogs.write(toMplEntry(exchange, this.sender));
-    return { exchange, error: error instanceof ErrorEndSignal ? error.original : error };
+    return { exchange, error };
   }
 
   /** Runs the exception subprocess; returns the error that still ends the message, if any. */
