@@ -99,7 +99,7 @@ export class FlowCompileContext implements CompileContext {
   template(source: string, path: Path): (exchange: Exchange) => string {
     if (!source.includes('${')) return () => source;
     try {
-      return compileTemplate(source);
+      return compileTemplate(source, { namespaces: this.namespaces });
     } catch (error) {
       this.#expressionError(error, path);
       return () => source;
