@@ -19,35 +19,24 @@ export function flowReferenceMarkdown(): string {
     '## Steps',
     '',
   ];
-  for (const spec of steps) {
-    out.push(`### ${spec.title} — \`${spec.kind}\``, '', spec.description, '', ...optionTable(spec.options));
+  const section = (
+    spec: {
+      title: string;
+      description: string;
+      options: TSchema;
+      examples?: Array<{ title: string; yaml: string }>;
+    },
+    name: string,
+  ) => {
+    out.push(`### ${spec.title} — \`${name}\``, '', spec.description, '', ...optionTable(spec.options));
     for (const example of spec.examples ?? [])
       out.push(`*${example.title}*`, '', '```yaml', example.yaml.trimEnd(), '```', '');
-  }
+  };
+  for (const spec of steps) section(spec, spec.kind);
   out.push('## Sender adapters', '');
-  for (const spec of senderAdapters) {
-    out.push(
-      `### ${spec.title} — \`adapter: ${spec.kind}\``,
-      '',
-      spec.description,
-      '',
-      ...optionTable(spec.options),
-    );
-    for (const example of spec.examples ?? [])
-      out.push(`*${example.title}*`, '', '```yaml', example.yaml.trimEnd(), '```', '');
-  }
+  for (const spec of senderAdapters) section(spec, `adapter: ${spec.kind}`);
   out.push('## Receiver adapters', '');
-  for (const spec of receiverAdapters) {
-    out.push(
-      `### ${spec.title} — \`adapter: ${spec.kind}\``,
-      '',
-      spec.description,
-      '',
-      ...optionTable(spec.options),
-    );
-    for (const example of spec.examples ?? [])
-      out.push(`*${example.title}*`, '', '```yaml', example.yaml.trimEnd(), '```', '');
-  }
+  for (const spec of receiverAdapters) section(spec, `adapter: ${spec.kind}`);
   return `${out.join('\n').trimEnd()}\n`;
 }
 
