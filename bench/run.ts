@@ -5,6 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  atExit,
   type Child,
   canPin,
   freePorts,
@@ -83,7 +84,9 @@ function startCauseway(port: number, backendPort: number): Child {
   const child = start('causeway', SERVER_CPU, NODE, [...args, '--param', `backendPort=${backendPort}`], {
     cwd: ROOT,
   });
-  child.proc.once('exit', () => rmSync(data, { recursive: true, force: true }));
+  const remove = () => rmSync(data, { recursive: true, force: true });
+  child.proc.once('exit', remove);
+  atExit(remove);
   return child;
 }
 

@@ -12,7 +12,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-const children = new Set<Child>();
+const running = new Set<ChildProcess>();
+
+/** Registers a process to be killed when the bench exits or is interrupted. */
+export function track(proc: ChildProcess): void {
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
+}
 const OUTPUT_KEEP = 16_384;
 
 /** Pinning needs taskset and two CPUs; without them the bench still runs, unpinned, and says so. */
@@ -42,8 +48,8 @@ export function start(
   const closed = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.once('exit', () => {
     done = true;
-    children.delete(child);
   });
+  track(proc);
   proc.once('error', (err) => keep(Buffer.from(`\n${err.message}\n`)));
   const child: Child = {
     name,
@@ -59,14 +65,21 @@ export function start(
       clearTimeout(timer);
     },
   };
-  children.add(child);
   return child;
+}
+
+const cleanups: (() => void)[] = [];
+
+/** Work to do after the children are gone (removing their temporary data), also on Ctrl-C. */
+export function atExit(cleanup: () => void): void {
+  cleanups.push(cleanup);
 }
 
 /** Kills whatever is still running; called on exit, Ctrl-C and failures so no server outlives the bench. */
 export function killAll(): void {
-  for (const child of children) child.proc.kill('SIGKILL');
-  children.clear();
+  for (const proc of running) proc.kill('SIGKILL');
+  running.clear();
+  for (const cleanup of cleanups.splice(0)) cleanup();
 }
 
 process.once('exit', killAll);

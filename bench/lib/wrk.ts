@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { pinned } from './children.ts';
+import { pinned, track } from './children.ts';
 
 export interface WrkResult {
   requestsPerSecond: number;
@@ -41,6 +41,7 @@ export function runWrk(run: WrkRun): Promise<WrkResult> {
       env: { ...process.env, BENCH_BODY: run.body },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    track(proc);
     let out = '';
     proc.stdout.on('data', (c: Buffer) => {
       out += c;
