@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'CW_ERR_HTTP_CSRF'
   | 'CW_ERR_MESSAGE_FAILED'
   | 'CW_ERR_SECURE_STORE'
+  | 'CW_ERR_AUTH_BUSY'
   | 'CW_ERR_UNEXPECTED';
 
 export interface CausewayErrorOptions {

@@ -187,15 +187,15 @@ describe('causeway users', () => {
     const added = await run(usersCommand, ['add', 'alice', '--password', 'pw']);
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /Added user 'alice' with roles ESBMessaging\.send/);
-    assert.deepEqual(store().authenticate('alice', 'pw'), ['ESBMessaging.send']);
+    assert.deepEqual(await store().authenticate('alice', 'pw'), ['ESBMessaging.send']);
     const updated = await run(
       usersCommand,
       ['add', 'alice', '--password-stdin', '--role', 'A', '--role', 'B'],
       { stdin: 'new\r\n' },
     );
     assert.match(updated.stdout, /Updated user 'alice' with roles A, B/);
-    assert.equal(store().authenticate('alice', 'pw'), undefined);
-    assert.deepEqual(store().authenticate('alice', 'new'), ['A', 'B']);
+    assert.equal(await store().authenticate('alice', 'pw'), undefined);
+    assert.deepEqual(await store().authenticate('alice', 'new'), ['A', 'B']);
     assert.match((await run(usersCommand, ['list'])).stdout, /^NAME\s+ROLES\nalice\s+A, B\n$/);
     assert.deepEqual(JSON.parse((await run(usersCommand, ['list', '--json'])).stdout), [
       { name: 'alice', roles: ['A', 'B'] },

@@ -13,7 +13,7 @@ export function detachedServices(entries: MplEntry[] = []): RuntimeServices {
   return {
     http: { register: unavailable('The HTTP server'), baseUrl: unavailable('The HTTP server') },
     processDirect: { register: () => () => {}, call: unavailable('ProcessDirect') },
-    secureStore: { credential: () => undefined, authenticate: () => undefined },
+    secureStore: { credential: () => undefined, authenticate: async () => undefined },
     messageLogs: { write: (entry) => void entries.push(entry) },
   };
 }

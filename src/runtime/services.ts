@@ -43,8 +43,17 @@ export type Credential =
 /** Security material: named credentials (encrypted at rest) and users allowed to send messages. */
 export interface SecureStore {
   credential(name: string): Credential | undefined;
-  /** Checks a user's password; returns the user's roles when it matches. */
-  authenticate(user: string, password: string): string[] | undefined;
+  /**
+   * Checks a user's password off the event loop; resolves to the user's roles when it matches, else
+   * undefined. Rejects with an OperationalError `CW_ERR_AUTH_BUSY` when too many checks already wait
+   * (answer 503 with Retry-After). Unknown users take as long as wrong passwords.
+   */
+  authenticate(user: string, password: string): Promise<string[] | undefined>;
+  /**
+   * The answer without waiting when this password was checked before: roles when right, null when wrong,
+   * undefined when only `authenticate` can tell. Lets the HTTPS sender skip a promise on most requests.
+   */
+  knownPassword?(user: string, password: string): string[] | null | undefined;
 }
 
 /** Where finished message processing logs go (written in batches, off the message path). */

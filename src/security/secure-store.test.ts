@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { UserError } from '../errors.ts';
-import { MemorySecureStore } from './memory-secure-store.ts';
 import { FileSecureStore } from './secure-store.ts';
 
 const NO_ENV = {};
@@ -180,78 +179,4 @@ describe('FileSecureStore credentials', () => {
       value: 'v',
     });
   });
-});
-
-describe('FileSecureStore users', () => {
-  test('authenticate returns roles for the right password only', () => {
-    const store = new FileSecureStore(secDir(), { env: NO_ENV });
-    assert.equal(store.setUser('alice', 'pw-alice'), 'added');
-    store.setUser('bob', 'pw-bob', ['Custom.role']);
-    const reopened = new FileSecureStore(secDir(), { env: NO_ENV });
-    assert.deepEqual(reopened.authenticate('alice', 'pw-alice'), ['ESBMessaging.send']);
-    assert.deepEqual(reopened.authenticate('alice', 'pw-alice'), ['ESBMessaging.send']);
-    assert.equal(reopened.authenticate('alice', 'wrong'), undefined);
-    assert.equal(reopened.authenticate('alice', 'wrong'), undefined);
-    assert.equal(reopened.authenticate('alice', 'pw-bob'), undefined);
-    assert.deepEqual(reopened.authenticate('bob', 'pw-bob'), ['Custom.role']);
-    assert.equal(reopened.authenticate('nobody', 'x'), undefined);
-    assert.equal(reopened.authenticate('__proto__', 'x'), undefined);
-  });
-
-  test('a password already checked is not hashed again (Basic auth arrives on every request)', () => {
-    const store = new FileSecureStore(secDir(), { env: NO_ENV });
-    store.setUser('alice', 'pw');
-    let started = performance.now();
-    store.authenticate('alice', 'pw');
-    const first = performance.now() - started;
-    started = performance.now();
-    for (let i = 0; i < 100; i++) assert.ok(store.authenticate('alice', 'pw'));
-    const hundred = performance.now() - started;
-    assert.ok(hundred < first, `100 cached checks took ${hundred} ms, one scrypt ${first} ms`);
-  });
-
-  test('passwords are stored as salted scrypt hashes', () => {
-    const store = new FileSecureStore(secDir(), { env: NO_ENV });
-    store.setUser('alice', 'same-password');
-    store.setUser('bob', 'same-password');
-    const raw = readFileSync(securityFile('users.json'), 'utf8');
-    assert.doesNotMatch(raw, /same-password/);
-    const users = JSON.parse(raw).users;
-    assert.equal(users.alice.password.algorithm, 'scrypt');
-    assert.notEqual(users.alice.password.hash, users.bob.password.hash);
-    assert.doesNotMatch(JSON.stringify(store.listUsers()), /hash|salt/);
-  });
-
-  test('changing a password invalidates the old one at once; delete removes the user', () => {
-    const store = new FileSecureStore(secDir(), { env: NO_ENV });
-    store.setUser('alice', 'old');
-    assert.ok(store.authenticate('alice', 'old'));
-    assert.equal(store.setUser('alice', 'new', ['A', 'A', 'B']), 'updated');
-    assert.equal(store.authenticate('alice', 'old'), undefined);
-    assert.deepEqual(store.authenticate('alice', 'new'), ['A', 'B']);
-    assert.deepEqual(store.listUsers(), [{ name: 'alice', roles: ['A', 'B'] }]);
-    assert.equal(store.deleteUser('alice'), true);
-    assert.equal(store.authenticate('alice', 'new'), undefined);
-    assert.equal(store.deleteUser('alice'), false);
-  });
-
-  test('bad user input is refused', () => {
-    const store = new FileSecureStore(secDir(), { env: NO_ENV });
-    assert.throws(() => store.setUser('alice', ''), /password is empty/);
-    assert.throws(() => store.setUser('a b', 'x'), /not a valid user name/);
-    assert.throws(() => store.setUser('alice', 'x', ['']), /role name is empty/);
-  });
-});
-
-test('MemorySecureStore serves credentials and checks users', () => {
-  const store = new MemorySecureStore({
-    credentials: { b: { type: 'basic', user: 'u', password: 'p' } },
-    users: { alice: { password: 'pw' }, bob: { password: 'pw2', roles: ['X'] } },
-  });
-  assert.deepEqual(store.credential('b'), { type: 'basic', user: 'u', password: 'p' });
-  assert.equal(store.credential('none'), undefined);
-  assert.deepEqual(store.authenticate('alice', 'pw'), ['ESBMessaging.send']);
-  assert.deepEqual(store.authenticate('bob', 'pw2'), ['X']);
-  assert.equal(store.authenticate('alice', 'pw2'), undefined);
-  assert.equal(store.authenticate('carol', 'pw'), undefined);
 });

@@ -1,14 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Credential, SecureStore } from '../runtime/services.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import type { CheckQueue } from './check-queue.ts';
 import { open, type Sealed, seal } from './cipher.ts';
 import { type CredentialSummary, credentialProblem, nameProblem, summarize } from './credential.ts';
+import { watchFolder } from './folder-watch.ts';
 import { keyCheck, loadMasterKey, MASTER_KEY_ENV, MASTER_KEY_FILE } from './master-key.ts';
-import { hashPassword, type PasswordHash, VerifiedPasswords, verifyPassword } from './password.ts';
+import { hashPassword, type PasswordHash } from './password.ts';
+import { PasswordChecker } from './password-checker.ts';
 import { DEFAULT_SENDER_ROLE } from './roles.ts';
+import { asStoreError, readJson } from './store-file.ts';
 
 /** On disk: type and user stay readable for listing; everything else is sealed. */
 interface StoredCredential extends Sealed {
@@ -31,6 +34,8 @@ interface UsersFile {
 export interface FileSecureStoreOptions {
   /** Overrides the environment for `CAUSEWAY_MASTER_KEY` (tests). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Limits for password hashing; default: one queue shared by the process. */
+  checks?: CheckQueue;
 }
 
 export interface UserSummary {
@@ -40,22 +45,25 @@ export interface UserSummary {
 
 /**
  * Security material in one folder (`<dataDir>/security/`): credentials sealed with AES-256-GCM under the master key,
- * users with scrypt password hashes. Files are read once when opened (call `reload()` to see changes made
- * by the CLI) and replaced atomically on every change. Secrets never appear in listings or errors.
+ * users with scrypt password hashes. Files are read when opened and replaced atomically on every change;
+ * a runtime calls `watch()` to see changes the CLI makes from another process. Secrets never appear in
+ * listings or errors.
  */
 export class FileSecureStore implements SecureStore {
   readonly dir: string;
   readonly #env: Readonly<Record<string, string | undefined>>;
-  #credentials!: CredentialsFile;
-  #users!: UsersFile;
+  #credentials: CredentialsFile = { version: 1, credentials: {} };
+  #users: UsersFile = { version: 1, users: {} };
   #key?: Buffer;
   readonly #opened = new Map<string, Credential>();
-  readonly #verified = new VerifiedPasswords();
+  readonly #passwords: PasswordChecker;
+  #unwatch?: () => void;
 
   /** `dir` is the security folder itself, normally `<dataDir>/security`. */
   constructor(dir: string, options: FileSecureStoreOptions = {}) {
     this.dir = dir;
     this.#env = options.env ?? process.env;
+    this.#passwords = new PasswordChecker(options.checks);
     this.reload();
   }
 
@@ -67,11 +75,64 @@ export class FileSecureStore implements SecureStore {
     return join(this.dir, 'users.json');
   }
 
+  /**
+   * Reads both files again. Either both are taken or, when one cannot be read, neither (the error is
+   * thrown and the previous data stays). Caches are dropped only for what changed, so clients whose
+   * password stands are not hashed again.
+   */
   reload(): void {
-    this.#credentials = readJson<CredentialsFile>(this.#credentialsFile, { version: 1, credentials: {} });
-    this.#users = readJson<UsersFile>(this.#usersFile, { version: 1, users: {} });
-    this.#opened.clear();
-    this.#verified.clear();
+    const credentials = readJson<CredentialsFile>(this.#credentialsFile, { version: 1, credentials: {} });
+    const users = readJson<UsersFile>(this.#usersFile, { version: 1, users: {} });
+    if (JSON.stringify(credentials) !== JSON.stringify(this.#credentials)) this.#opened.clear();
+    // The key file may have been restored; it is read again on the next credential that needs it.
+    this.#key = undefined;
+    // Added users too: a password cached as wrong while the name did not exist may now be right.
+    for (const name of new Set([...Object.keys(this.#users.users), ...Object.keys(users.users)])) {
+      const before = Object.hasOwn(this.#users.users, name) ? this.#users.users[name] : undefined;
+      const now = Object.hasOwn(users.users, name) ? users.users[name] : undefined;
+      if (JSON.stringify(now?.password) !== JSON.stringify(before?.password)) this.#passwords.forget(name);
+    }
+    this.#credentials = credentials;
+    this.#users = users;
+  }
+
+  /**
+   * Reloads ~100 ms after `credentials.json`, `users.json` or `master.key` change (the CLI writes them from
+   * another process). `onChange` hears each reload, and the first of failed ones with its error (the
+   * previous data stays until a reload succeeds). Creates the folder when missing; throws when it cannot be watched.
+   */
+  watch(onChange: (error?: UserError) => void = () => {}): void {
+    if (this.#unwatch) return;
+    // One report per spell of failures: the file may be rewritten several times before it is fixed.
+    let failing = false;
+    const report = (error: UserError) => {
+      if (failing) return;
+      failing = true;
+      onChange(error);
+    };
+    const reload = () => {
+      try {
+        this.reload();
+        failing = false;
+        onChange();
+      } catch (error) {
+        report(asStoreError(error, `Cannot reload ${this.dir}`));
+      }
+    };
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.#unwatch = watchFolder(this.dir, WATCHED, reload, (error) =>
+        report(asStoreError(error, `Stopped watching ${this.dir}`)),
+      );
+    } catch (error) {
+      throw asStoreError(error, `Cannot watch ${this.dir} for changes`);
+    }
+  }
+
+  /** Stops watching; the store keeps serving what it holds. */
+  close(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
   }
 
   /** Throws a clear error now, rather than at the first message, when the master key cannot open the store. */
@@ -138,19 +199,22 @@ export class FileSecureStore implements SecureStore {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  authenticate(user: string, password: string): string[] | undefined {
-    const entry = Object.hasOwn(this.#users.users, user) ? this.#users.users[user] : undefined;
-    if (!entry) {
-      // Hash anyway, so that the answer time does not tell which user names exist.
-      verifyPassword(password, unknownUserHash());
-      return undefined;
-    }
-    let ok = this.#verified.lookup(user, password);
-    if (ok === undefined) {
-      ok = verifyPassword(password, entry.password);
-      this.#verified.remember(user, password, ok);
-    }
-    return ok ? [...entry.roles] : undefined;
+  knownPassword(user: string, password: string): string[] | null | undefined {
+    const ok = this.#passwords.known(user, password);
+    if (ok === undefined) return undefined;
+    const entry = this.#user(user);
+    return ok && entry ? [...entry.roles] : null;
+  }
+
+  async authenticate(user: string, password: string): Promise<string[] | undefined> {
+    const entry = this.#user(user);
+    // Unknown users are hashed too (against a hash nothing matches): the time taken tells no user names.
+    const ok = await this.#passwords.check(user, password, entry?.password);
+    return ok && entry ? [...entry.roles] : undefined;
+  }
+
+  #user(name: string): UsersFile['users'][string] | undefined {
+    return Object.hasOwn(this.#users.users, name) ? this.#users.users[name] : undefined;
   }
 
   /** Adds a user or replaces its password and roles. */
@@ -170,7 +234,7 @@ export class FileSecureStore implements SecureStore {
     };
     this.#write(this.#usersFile, next);
     this.#users = next;
-    this.#verified.forget(name);
+    this.#passwords.forget(name);
     return existed ? 'updated' : 'added';
   }
 
@@ -180,7 +244,7 @@ export class FileSecureStore implements SecureStore {
     const next: UsersFile = { version: 1, users: rest };
     this.#write(this.#usersFile, next);
     this.#users = next;
-    this.#verified.forget(name);
+    this.#passwords.forget(name);
     return true;
   }
 
@@ -223,45 +287,9 @@ export class FileSecureStore implements SecureStore {
   }
 }
 
-/** A hash no password matches, checked for unknown users; made on first need (scrypt takes tens of ms). */
-let unknownUser: PasswordHash | undefined;
-function unknownUserHash(): PasswordHash {
-  unknownUser ??= hashPassword(randomBytes(16).toString('hex'));
-  return unknownUser;
-}
+const WATCHED: ReadonlySet<string> = new Set(['credentials.json', 'users.json', MASTER_KEY_FILE]);
 
 /** The authenticated, unencrypted part of an entry: its name and visible fields. */
 function context(name: string, entry: { type: string; user?: string }): string {
   return JSON.stringify([name, entry.type, entry.user ?? null]);
-}
-
-function readJson<T extends { version: number }>(file: string, empty: T): T {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty;
-    throw new UserError('CW_ERR_SECURE_STORE', `Cannot read ${file}: ${(error as Error).message}`, {
-      cause: error,
-      hint: 'Check the permissions of the data directory.',
-    });
-  }
-  let parsed: T;
-  try {
-    parsed = JSON.parse(text) as T;
-  } catch (cause) {
-    throw new UserError('CW_ERR_SECURE_STORE', `${file} is not valid JSON: ${(cause as Error).message}`, {
-      cause,
-      hint: 'Restore the file from a backup; it is written by the causeway CLI only.',
-    });
-  }
-  if (parsed?.version !== 1)
-    throw new UserError(
-      'CW_ERR_SECURE_STORE',
-      `${file} has an unknown format version ${String(parsed?.version)}.`,
-      {
-        hint: 'It was written by a newer Causeway; use that version, or restore a backup.',
-      },
-    );
-  return parsed;
 }

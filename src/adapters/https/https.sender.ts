@@ -5,7 +5,7 @@ import { CausewayError, type ErrorCode, errorMessage } from '../../errors.ts';
 import { HTTP_PREFIX, sendJson } from '../../runtime/http-server.ts';
 import { DEFAULT_SENDER_ROLE } from '../../security/roles.ts';
 import type { DispatchResult, SenderContext, SenderEndpoint } from '../adapter.spec.ts';
-import { parseBasicAuth } from './basic-auth.ts';
+import { authenticateBasic, type BasicAuthResult } from './basic-auth.ts';
 import { BodyLimit, bodyTooLarge } from './body-limit.ts';
 import { CSRF_CHECKED_METHODS, csrfToken, csrfTokenValid } from './csrf.ts';
 import type { HttpsSenderOptions } from './https.spec.ts';
@@ -81,9 +81,17 @@ export class HttpsEndpoint implements SenderEndpoint {
     const method = req.method ?? 'GET';
     let user: string | undefined;
     if (this.#basic) {
-      const sent = parseBasicAuth(head.authorization);
-      const roles = sent && this.#ctx.services.secureStore.authenticate(sent.user, sent.password);
-      if (!roles) {
+      let auth: BasicAuthResult | Promise<BasicAuthResult>;
+      try {
+        auth = authenticateBasic(this.#ctx.services.secureStore, head.authorization);
+        if (auth instanceof Promise) auth = await auth;
+      } catch (error) {
+        if (!(error instanceof CausewayError && error.code === 'CW_ERR_AUTH_BUSY')) throw error;
+        res.setHeader('Retry-After', '1');
+        return rejectEarly(res, head, 503, error.code, error.message);
+      }
+      if (res.destroyed) return;
+      if (!auth) {
         res.setHeader('WWW-Authenticate', 'Basic realm="Causeway", charset="UTF-8"');
         return rejectEarly(
           res,
@@ -93,15 +101,15 @@ export class HttpsEndpoint implements SenderEndpoint {
           'Authentication required: send Basic auth of a user with access.',
         );
       }
-      if (!roles.includes(this.#role))
+      if (!auth.roles.includes(this.#role))
         return rejectEarly(
           res,
           head,
           403,
           'CW_ERR_HTTP_FORBIDDEN',
-          `User '${sent.user}' lacks the role '${this.#role}'.`,
+          `User '${auth.user}' lacks the role '${this.#role}'.`,
         );
-      user = sent.user;
+      user = auth.user;
     }
     if (this.#csrf && (method === 'GET' || method === 'HEAD') && head.csrfToken?.toLowerCase() === 'fetch') {
       // Answered here, without running the flow: fetching a token must not trigger the integration.
