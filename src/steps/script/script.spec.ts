@@ -16,7 +16,10 @@ export const script = defineStep({
     'The script runs in a node:vm context made once per step, with the JavaScript builtins and a silent ' +
     'console but no require, process or file system. That context is not a security boundary: run untrusted ' +
     'scripts in separate worker processes. A call that runs longer than timeoutMs fails with ' +
-    'CW_ERR_SCRIPT_TIMEOUT, a thrown error with CW_ERR_SCRIPT and the script line.',
+    'CW_ERR_SCRIPT_TIMEOUT, a thrown error with CW_ERR_SCRIPT and the script line. The limit is checked ' +
+    'in every loop and function of the script, so under a limit eval, new Function and WebAssembly are off ' +
+    '(such code would escape the checks); long work inside one builtin call (a regular expression that ' +
+    'backtracks without end) is not interrupted.',
   options: Type.Object(
     {
       name: NameOption,
@@ -37,7 +40,7 @@ export const script = defineStep({
           minimum: 0,
           description:
             "Time limit per call in ms; defaults to the runtime's script timeout (5000). 0 = no limit: " +
-            'much cheaper per call, but a script that never ends then blocks the runtime.',
+            'no checks in loops and eval allowed, but a script that never ends then blocks the runtime.',
         }),
       ),
     },
