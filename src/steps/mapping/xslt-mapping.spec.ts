@@ -29,7 +29,6 @@ export const xsltMapping = defineStep({
       stylesheet: Type.Optional(Type.String({ description: 'The stylesheet inline, instead of `file`.' })),
       parameters: Type.Record(Type.String(), Type.String(), {
         default: {},
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: Simple expression syntax, not a JS template
         description: 'xsl:param name → value; values may hold `${header.x}` and other Simple expressions.',
       }),
     },
@@ -41,7 +40,6 @@ export const xsltMapping = defineStep({
       title: 'Inline stylesheet with a parameter',
       yaml: [
         '- xsltMapping:',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: Simple expression syntax, not a JS template
         '    parameters: { orderId: "${header.orderId}" }',
         '    stylesheet: |',
         '      <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">',

@@ -44,7 +44,6 @@ describe('xsltMapping', () => {
   });
 
   it('lets explicit parameters (templates) win over headers', async () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Simple expression in YAML
     const ex = await runSteps(inline(XSLT1, '\n    parameters: { orderId: "X-${header.orderId}" }'), {
       body: '<order/>',
       headers: { orderId: 'O-1' },
