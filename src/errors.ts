@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'CW_ERR_MESSAGE_FAILED'
   | 'CW_ERR_SECURE_STORE'
   | 'CW_ERR_AUTH_BUSY'
+  | 'CW_ERR_LISTEN'
   | 'CW_ERR_UNEXPECTED';
 
 export interface CausewayErrorOptions {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseParameterValue } from '../flow/parameters.ts';
 
@@ -31,4 +32,12 @@ export function parameterValues(list: readonly string[] | undefined): Record<str
 
 export function dataDir(value: string | undefined): string {
   return value ?? process.env.CAUSEWAY_DATA ?? 'data';
+}
+
+/** The named files and folders, checked to exist before anything starts. */
+export function existingPaths(paths: readonly string[], usage: string): string[] {
+  if (paths.length === 0) throw new UsageError(`Name at least one flow file or folder.\n\n${usage}`);
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) throw new UsageError(`No such file or folder: ${missing.join(', ')}\n\n${usage}`);
+  return [...paths];
 }

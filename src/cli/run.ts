@@ -1,5 +1,5 @@
 import { Runtime } from '../runtime/runtime.ts';
-import { dataDir, parameterValues, parse, UsageError } from './args.ts';
+import { dataDir, existingPaths, parameterValues, parse, UsageError } from './args.ts';
 
 const USAGE =
   'Usage: causeway run <file-or-folder>... [--port 8080] [--host 127.0.0.1] [--param name=value]... [--data DIR] [--no-watch]';
@@ -20,7 +20,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  if (positionals.length === 0) throw new UsageError(`Name at least one flow file or folder.\n\n${USAGE}`);
+  const paths = existingPaths(positionals, USAGE);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be 0–65535, got '${values.port}'`);
@@ -31,7 +31,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     host: values.host,
     parameters: parameterValues(values.param),
   });
-  const problems = await runtime.deployPaths(positionals);
+  const problems = await runtime.deployPaths(paths);
   runtime.report(problems);
   const out = process.stdout;
   // One write, so whoever reads the banner sees the endpoints together with the address.
@@ -43,7 +43,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     banner.push(`${new Set(problems.map((p) => p.file)).size} flow file(s) did not load (see above)`);
   out.write(`${banner.join('\n')}\n`);
   if (!values['no-watch']) {
-    runtime.watch(positionals, (file, reloadProblems) => {
+    runtime.watch(paths, (file, reloadProblems) => {
       if (reloadProblems.length === 0) out.write(`reloaded ${file}\n`);
       else {
         out.write(`not reloaded ${file}: the running version stays\n`);

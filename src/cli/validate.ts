@@ -3,15 +3,15 @@ import { compileFlow } from '../flow/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../flow/diagnostic.ts';
 import { detachedServices } from '../runtime/detached-services.ts';
 import { findFiles, isFlowFile } from '../runtime/flow-files.ts';
-import { parameterValues, parse, UsageError } from './args.ts';
+import { existingPaths, parameterValues, parse } from './args.ts';
 
 const USAGE = 'Usage: causeway validate <file-or-folder>... [--param name=value]...';
 
 /** `causeway validate`: compiles flows without running them; every error, each with file:line:col. */
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { param: { type: 'string', multiple: true } }, USAGE);
-  if (positionals.length === 0) throw new UsageError(`Name at least one flow file or folder.\n\n${USAGE}`);
-  const files = findFiles(positionals, isFlowFile);
+  const paths = existingPaths(positionals, USAGE);
+  const files = findFiles(paths, isFlowFile);
   const parameters = parameterValues(values.param);
   const problems: Diagnostic[] = [];
   for (const file of files) {

@@ -1,5 +1,6 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { OperationalError } from '../errors.ts';
 import { type CompiledFlow, compileFlow } from '../flow/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../flow/diagnostic.ts';
 import { MplWriter } from '../observability/mpl.writer.ts';
@@ -57,6 +58,24 @@ export class Runtime {
     const secureStore = new FileSecureStore(join(dataDir, 'security'));
     // A wrong master key is reported now, not at the first message that needs a credential.
     secureStore.verifyMasterKey();
+    const port = options.port ?? 8080;
+    const host = options.host ?? '127.0.0.1';
+    try {
+      await http.listen(port, host);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      throw new OperationalError(
+        'CW_ERR_LISTEN',
+        `Cannot listen on ${host}:${port}: ${code ?? (cause as Error).message}.`,
+        {
+          cause,
+          hint:
+            code === 'EADDRINUSE'
+              ? 'Another process uses this port: pick another with --port, or stop that process.'
+              : undefined,
+        },
+      );
+    }
     const writer = new MplWriter({ dataDir });
     const services: RuntimeServices = {
       http,
@@ -64,7 +83,6 @@ export class Runtime {
       secureStore,
       messageLogs: writer,
     };
-    await http.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
     return new Runtime({ ...options, dataDir }, http, writer, services);
   }
 

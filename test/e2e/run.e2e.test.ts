@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -152,5 +154,35 @@ describe('causeway validate and test (end to end)', () => {
     for (const kind of ['contentModifier', 'router', 'splitter', 'script', 'xsltMapping', 'requestReply']) {
       assert.ok(kinds.includes(kind), kind);
     }
+  });
+});
+
+describe('causeway CLI bad input (end to end)', () => {
+  it('names a missing path and exits 2', async () => {
+    for (const command of ['run', 'validate']) {
+      const { code, stderr } = await causeway([command, 'no/such/flows']);
+      assert.equal(code, 2, command);
+      assert.match(stderr, /No such file or folder: no\/such\/flows/);
+    }
+  });
+
+  it('explains a port already in use and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'cw-port-'));
+    const { code, stderr } = await causeway(['run', 'examples', '--port', String(port), '--data', dir]);
+    blocker.close();
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 1);
+    assert.match(stderr, /CW_ERR_LISTEN: Cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
+    assert.match(stderr, /hint: .*--port/);
+  });
+
+  it('rejects a malformed --param and an unknown command', async () => {
+    assert.equal((await causeway(['run', 'examples', '--param', 'novalue'])).code, 2);
+    const { code, stderr } = await causeway(['frobnicate']);
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown command 'frobnicate'/);
   });
 });
