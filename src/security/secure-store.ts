@@ -113,11 +113,11 @@ export class FileSecureStore implements SecureStore {
     const reload = () => {
       try {
         this.reload();
-        failing = false;
-        onChange();
       } catch (error) {
-        report(asStoreError(error, `Cannot reload ${this.dir}`));
+        return report(asStoreError(error, `Cannot reload ${this.dir}`));
       }
+      failing = false;
+      onChange();
     };
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
