@@ -38,13 +38,16 @@ export class Runtime {
   readonly #deployments = new Map<string, Deployment>();
   readonly #watchers: FSWatcher[] = [];
   readonly #log: (line: string) => void;
+  readonly #secureStore: FileSecureStore;
 
   private constructor(
     options: RuntimeOptions,
     http: HttpServer,
     writer: MplWriter,
+    secureStore: FileSecureStore,
     services: RuntimeServices,
   ) {
+    this.#secureStore = secureStore;
     this.#options = options;
     this.#http = http;
     this.#writer = writer;
@@ -83,7 +86,12 @@ export class Runtime {
       secureStore,
       messageLogs: writer,
     };
-    return new Runtime({ ...options, dataDir }, http, writer, services);
+    const runtime = new Runtime({ ...options, dataDir }, http, writer, secureStore, services);
+    // Credentials and users changed with the CLI while the runtime runs take effect without a restart.
+    secureStore.watch((error) => {
+      if (error) runtime.#log(`security material not reloaded, the previous stays in use: ${error.message}`);
+    });
+    return runtime;
   }
 
   baseUrl(): string {
@@ -196,6 +204,7 @@ export class Runtime {
   async close(): Promise<void> {
     for (const watcher of this.#watchers) watcher.close();
     for (const id of [...this.#deployments.keys()]) await this.undeploy(id);
+    this.#secureStore.close();
     await this.#http.close();
     await this.#writer.close();
   }

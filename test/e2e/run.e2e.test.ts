@@ -186,3 +186,34 @@ describe('causeway CLI bad input (end to end)', () => {
     assert.match(stderr, /Unknown command 'frobnicate'/);
   });
 });
+
+describe('security material changed while causeway run runs (end to end)', () => {
+  it('lets a user added with `causeway users add` in, without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-users-'));
+    const data = join(dir, 'data');
+    writeFileSync(
+      join(dir, 'secured.yaml'),
+      "id: secured\nsender: { adapter: https, address: /secured, authentication: basic }\nsteps:\n  - contentModifier: { body: { source: constant, value: 'welcome' } }\n",
+    );
+    const server = await startServer(['secured.yaml', '--data', data], dir);
+    try {
+      const auth = { Authorization: `Basic ${Buffer.from('shop:s3cret-pass').toString('base64')}` };
+      const before = await fetch(`${server.baseUrl}/http/secured`, { method: 'POST', headers: auth });
+      assert.equal(before.status, 401);
+      const added = await causeway(
+        ['users', 'add', 'shop', '--password', 's3cret-pass', '--data', data],
+        dir,
+      );
+      assert.equal(added.code, 0, added.stderr);
+      const status = await eventually(async () => {
+        const res = await fetch(`${server.baseUrl}/http/secured`, { method: 'POST', headers: auth });
+        const text = await res.text();
+        return res.status === 200 ? text : undefined;
+      });
+      assert.equal(status, 'welcome');
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
