@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Body } from './body.ts';
 import { Headers } from './headers.ts';
+import { uuidv7 } from './ids.ts';
 import { MessageLog } from './message-log.ts';
 
 export interface Attachment {
@@ -60,7 +60,7 @@ export class Exchange {
   readonly log: MessageLog;
 
   constructor(init: ExchangeInit = {}) {
-    this.id = randomUUID();
+    this.id = uuidv7();
     this.correlationId = init.correlationId ?? this.id;
     this.flowId = init.flowId ?? '';
     this.message = new Message(init.body, init.headers);
