@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
-import { UserError } from '../errors.ts';
+import { OperationalError, UserError } from '../errors.ts';
 
 type XmlDocument = ReturnType<DOMParser['parseFromString']>;
 
@@ -44,24 +44,56 @@ export class Body {
   }
 
   /** Reads a streamed body into memory once. `limit` bytes at most; more is a UserError. */
-  async materialize(limit = Number.POSITIVE_INFINITY): Promise<void> {
+  materialize(limit = Number.POSITIVE_INFINITY): Promise<void> {
     const stream = this.#stream;
-    if (!stream) return;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      size += buf.length;
-      if (size > limit) {
-        stream.destroy();
-        throw new UserError('CW_ERR_BODY_TOO_LARGE', `The message body is larger than ${limit} bytes.`, {
-          hint: 'Raise the body size limit of the sender, or use a streaming step such as the splitter.',
-        });
-      }
-      chunks.push(buf);
-    }
-    this.#stream = undefined;
-    this.#buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    if (!stream) return Promise.resolve();
+    // Plain events rather than an async iterator: this runs once per message with a body.
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer | string) => {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += buf.length;
+        if (size > limit) {
+          cleanup();
+          stream.destroy();
+          reject(
+            new UserError('CW_ERR_BODY_TOO_LARGE', `The message body is larger than ${limit} bytes.`, {
+              hint: 'Raise the body size limit of the sender, or use a streaming step such as the splitter.',
+            }),
+          );
+          return;
+        }
+        chunks.push(buf);
+      };
+      const onEnd = () => {
+        cleanup();
+        this.#stream = undefined;
+        this.#buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      // A sender that goes away mid-body closes the stream without an end.
+      const onClose = () =>
+        onError(
+          new OperationalError('CW_ERR_BODY_INCOMPLETE', 'The message body ended before it was complete.', {
+            hint: 'The sender closed the connection while sending; it may send again.',
+          }),
+        );
+      const cleanup = () => {
+        stream.off('data', onData);
+        stream.off('end', onEnd);
+        stream.off('error', onError);
+        stream.off('close', onClose);
+      };
+      stream.on('data', onData);
+      stream.once('end', onEnd);
+      stream.once('error', onError);
+      stream.once('close', onClose);
+    });
   }
 
   /** The content as a stream, for streaming-aware steps and adapters. Consumes a streamed body. */
