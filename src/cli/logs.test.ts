@@ -20,6 +20,7 @@ describe('causeway logs', () => {
           flowId: n % 2 === 0 ? 'billing' : 'order-intake',
           status: n % 4 === 0 ? 'FAILED' : 'COMPLETED',
           error: n % 4 === 0 ? `backend: HTTP 500 ${'x'.repeat(100)}\nat line 2` : undefined,
+          applicationMessageId: n === 9 ? 'APP-9' : undefined,
         }),
       );
     }
@@ -68,7 +69,7 @@ describe('causeway logs', () => {
     assert.match(lines[0], /^TIME \(UTC\)\s+STATUS\s+FLOW\s+MS\s+MESSAGE\s+ERROR$/);
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(/\s{2,}/).slice(1, 5)),
-      [16, 12, 8].map((n) => ['FAILED', 'billing', '12', sampleEntry(n).messageGuid.slice(0, 8)]),
+      [16, 12, 8].map((n) => ['FAILED', 'billing', '12', sampleEntry(n).messageGuid]),
     );
     assert.match(lines[1], /backend: HTTP 500 x+…$/);
     assert.ok(!r.stdout.includes('at line 2'), 'only the first line of an error');
@@ -87,6 +88,14 @@ describe('causeway logs', () => {
     );
     const h = await run(['--data', dir, '--json', '--header', 'orderId=O-7']);
     assert.deepEqual(JSON.parse(h.stdout).messageGuid, sampleEntry(7).messageGuid);
+    const app = await run(['--data', dir, '--json', '--app-id', 'APP-9', '--status', 'completed']);
+    assert.deepEqual(JSON.parse(app.stdout).messageGuid, sampleEntry(9).messageGuid);
+    assert.equal(
+      (await run(['--data', dir, '--app-id', 'APP-9', '--flow', 'billing'])).stdout,
+      'No message logs match.\n',
+    );
+    const byCorrelation = await run(['--data', dir, '--json', '--correlation', 'corr-4']);
+    assert.deepEqual(JSON.parse(byCorrelation.stdout).messageGuid, sampleEntry(4).messageGuid);
   });
 
   test('--id shows one entry in detail, payloads included at TRACE', async () => {
@@ -118,6 +127,7 @@ describe('causeway logs', () => {
       [['--limit', '5x'], /--limit 5x is not a number/],
       [['--header', 'orderId'], /--header orderId has no name=value/],
       [['--flow'], /Option '--flow <value>' argument missing/],
+      [['--app-id'], /Option '--app-id <value>' argument missing/],
     ];
     for (const [args, message] of cases) {
       const r = await run(['--data', dir, ...args]);

@@ -17,6 +17,7 @@ Lists message processing logs, newest first.
   --since T            started at or after T: 30s, 10m, 1h, 2d ago, or an ISO time
   --until T            started before T (same forms)
   --correlation ID     only this correlation id
+  --app-id ID          only this application message id (SAP_ApplicationID)
   --header NAME=VALUE  only entries with this custom header property
   --id GUID            show one entry in detail (steps, receivers, headers, attachments)
   --limit N            at most N entries (default 50, at most 10000)
@@ -31,6 +32,7 @@ const OPTIONS = {
   since: { type: 'string' },
   until: { type: 'string' },
   correlation: { type: 'string' },
+  'app-id': { type: 'string' },
   header: { type: 'string' },
   id: { type: 'string' },
   limit: { type: 'string' },
@@ -107,6 +109,7 @@ function parse(argv: string[], now: number) {
   const query: MplQuery = { limit: 50 };
   query.flowId = values.flow;
   query.correlationId = values.correlation;
+  query.applicationMessageId = values['app-id'];
   if (values.status !== undefined) query.status = status(values.status);
   if (values.since !== undefined) query.since = time('--since', values.since, now);
   if (values.until !== undefined) query.until = time('--until', values.until, now);

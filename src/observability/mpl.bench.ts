@@ -1,81 +1,89 @@
 /**
- * Micro-benchmark: 100k entries through MplWriter (inserts in a worker thread) against the same entries
- * inserted synchronously on the main thread, reporting throughput and the worst event-loop delay the main
- * thread saw. Run: ./node_modules/.bin/node src/observability/mpl.bench.ts [entries]
- *
- * Recorded (Node 24.21, 2 vCPU AMD EPYC, load average ~11 from parallel builds, so absolute numbers are noisy):
- *   MplWriter (worker)         ~44-49k entries/s, event-loop delay p99 5-7 ms, max 29-39 ms
- *   insertBatch (main thread)  ~61-74k entries/s, event-loop delay p99 30-36 ms, max 38-42 ms
- * The worker costs throughput (structured clone) and buys a ~5x lower p99 delay for the message path.
+ * Micro-benchmark of MplWriter. Two runs, each on a fresh store:
+ * - burst: `entries` written 1000 per event-loop turn as fast as the store takes them (throughput);
+ * - steady: 10 000 entries/s for `seconds`, written every millisecond as a busy runtime finishing
+ *   messages would; reports the event-loop delay the message path would see.
+ * Each reports the CPU per entry of the main thread (process.threadCpuUsage) and of the whole process
+ * (process.cpuUsage: all threads), and the max / p99 event-loop delay (monitorEventLoopDelay, 1 ms
+ * resolution, so about 1 ms is the floor). Run: ./node_modules/.bin/node src/observability/mpl.bench.ts
+ * [entries] [seconds]. Results with the machine are recorded in docs/benchmarks.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleEntry } from './mpl.fixtures.ts';
-import { MplStore } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
 import { MplWriter } from './mpl.writer.ts';
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
-/** Entries produced per event-loop turn, as a busy runtime finishing messages would. */
+const SECONDS = Number(process.argv[3] ?? 5);
 const PER_TICK = 1000;
+const STEADY_RATE = 10_000;
 
-const entries: MplEntry[] = Array.from({ length: TOTAL }, (_, n) => sampleEntry(n));
+/**
+ * Built as it is written, as the runtime does (entries kept up front would be old-generation garbage the
+ * collector has to mark, which the runtime does not have); one in four carries a custom header. The
+ * cost of building is measured alone and reported, so the writer's share is the difference.
+ */
+const entry = (n: number): MplEntry => sampleEntry(n, n % 4 === 0 ? {} : { customHeaderProperties: [] });
 
-async function measure(
-  name: string,
-  sink: (entry: MplEntry) => void,
-  done: () => Promise<void>,
-): Promise<void> {
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
-  const started = performance.now();
+function buildCost(): string {
+  const sink: MplEntry[] = [];
+  const before = process.threadCpuUsage();
+  for (let n = 0; n < TOTAL; n++) {
+    sink.push(entry(n));
+    if (sink.length === 500) sink.length = 0;
+  }
+  const used = process.threadCpuUsage(before);
+  return ((used.user + used.system) / TOTAL).toFixed(1);
+}
+
+async function measure(name: string, produce: (writer: MplWriter) => Promise<number>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-mpl-bench-'));
+  try {
+    const writer = new MplWriter({ dataDir: dir });
+    await writer.flush();
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const thread = process.threadCpuUsage();
+    const all = process.cpuUsage();
+    const started = performance.now();
+    delay.enable();
+    const count = await produce(writer);
+    await writer.close();
+    delay.disable();
+    const seconds = (performance.now() - started) / 1000;
+    const perEntry = (u: NodeJS.CpuUsage) => ((u.user + u.system) / count).toFixed(1);
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    console.log(
+      `${name.padEnd(8)} ${count} entries  ${Math.round(count / seconds).toLocaleString('en')} entries/s  ` +
+        `CPU/entry main ${perEntry(process.threadCpuUsage(thread))} µs, process ${perEntry(process.cpuUsage(all))} µs  ` +
+        `event-loop delay max ${ms(delay.max)} ms, p99 ${ms(delay.percentile(99))} ms`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `node ${process.version}, ${cpus()[0]?.model} x${cpus().length}; building an entry: ${buildCost()} µs CPU`,
+);
+await measure('burst', async (writer) => {
   for (let i = 0; i < TOTAL; i += PER_TICK) {
-    for (let k = i; k < Math.min(i + PER_TICK, TOTAL); k++) sink(entries[k]);
+    for (let k = i; k < Math.min(i + PER_TICK, TOTAL); k++) writer.write(entry(k));
     await new Promise((resolve) => setImmediate(resolve));
   }
-  await done();
-  const seconds = (performance.now() - started) / 1000;
-  delay.disable();
-  const ms = (ns: number) => (ns / 1e6).toFixed(1);
-  console.log(
-    `${name.padEnd(24)} ${Math.round(TOTAL / seconds)
-      .toLocaleString('en')
-      .padStart(9)} entries/s   ` +
-      `event-loop delay max ${ms(delay.max)} ms, p99 ${ms(delay.percentile(99))} ms`,
-  );
-}
-
-const dirs = [mkdtempSync(join(tmpdir(), 'cw-mpl-bench-')), mkdtempSync(join(tmpdir(), 'cw-mpl-bench-'))];
-try {
-  console.log(
-    `${TOTAL} entries, ${PER_TICK} per tick; node ${process.version}, ${cpus()[0]?.model} x${cpus().length}`,
-  );
-  const writer = new MplWriter({ dataDir: dirs[0] });
-  await measure(
-    'MplWriter (worker)',
-    (e) => writer.write(e),
-    () => writer.close(),
-  );
-
-  // Baseline: what the worker saves the main thread from: batches of 500 inserted on the event loop.
-  const store = new MplStore(dirs[1]);
-  let batch: MplEntry[] = [];
-  await measure(
-    'insertBatch (main thread)',
-    (e) => {
-      batch.push(e);
-      if (batch.length === 500) {
-        store.insertBatch(batch);
-        batch = [];
-      }
-    },
-    async () => {
-      if (batch.length > 0) store.insertBatch(batch);
-      store.close();
-    },
-  );
-} finally {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-}
+  return TOTAL;
+});
+await measure('steady', async (writer) => {
+  const total = STEADY_RATE * SECONDS;
+  const started = performance.now();
+  let written = 0;
+  while (written < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * STEADY_RATE) / 1000));
+    for (; written < due; written++) writer.write(entry(written));
+    await sleep(1);
+  }
+  return total;
+});

@@ -3,7 +3,6 @@ import type { MplEntry, MplSummary } from './mpl.types.ts';
 /** Plain-text views of message logs for `causeway logs`: a table of summaries and one entry in detail. */
 
 const ERROR_WIDTH = 60;
-const GUID_WIDTH = 8;
 
 /** `2024-05-01 10:00:00.123` in UTC: sortable, and the same on every machine reading the same store. */
 export function formatTime(epochMs: number): string {
@@ -16,7 +15,8 @@ export function formatTable(entries: readonly MplSummary[]): string {
     e.status,
     e.flowId,
     String(e.logEnd - e.logStart),
-    e.messageGuid.slice(0, GUID_WIDTH),
+    // In full: UUIDv7 ids share their first characters for a minute, and `--id` takes what is shown.
+    e.messageGuid,
     oneLine(e.error ?? '', ERROR_WIDTH),
   ]);
   const header = ['TIME (UTC)', 'STATUS', 'FLOW', 'MS', 'MESSAGE', 'ERROR'];

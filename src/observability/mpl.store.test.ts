@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { UserError } from '../errors.ts';
 import { sampleEntry } from './mpl.fixtures.ts';
-import { SCHEMA_VERSION } from './mpl.schema.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './mpl.schema.ts';
 import { MplStore } from './mpl.store.ts';
 
 describe('MplStore', () => {
@@ -122,6 +122,30 @@ describe('MplStore', () => {
       assert.deepEqual(guids({ customHeader: { name: 'customer', value: 'O-12' } }), []);
     });
 
+    test('every filter the CLI offers is served by an index, status within the others', () => {
+      const plans: Array<[Parameters<MplStore['query']>[0], RegExp]> = [
+        [{}, /SCAN m USING INDEX mpl_start/],
+        [
+          { since: 1, until: 2, status: 'FAILED' },
+          /SEARCH m USING INDEX mpl_start \(log_start>\? AND log_start<\?\)/,
+        ],
+        [{ flowId: 'billing', status: 'FAILED' }, /SEARCH m USING INDEX mpl_flow \(flow_id=\?\)/],
+        [{ flowId: 'billing', since: 1 }, /SEARCH m USING INDEX mpl_flow \(flow_id=\? AND log_start>\?\)/],
+        [{ correlationId: 'c' }, /SEARCH m USING INDEX mpl_correlation \(correlation_id=\?\)/],
+        [{ messageGuid: 'g' }, /SEARCH m USING INDEX sqlite_autoindex_message_log_1 \(message_guid=\?\)/],
+        [
+          { applicationMessageId: 'a' },
+          /SEARCH m USING INDEX mpl_application_id \(application_message_id=\?\)/,
+        ],
+        [
+          { customHeader: { name: 'n', value: 'v' } },
+          /(SEARCH|LIST SUBQUERY).*mpl_custom_header.*\(name=\? AND value=\?\)/s,
+        ],
+      ];
+      for (const [filter, expected] of plans)
+        assert.match(store.plan(filter), expected, JSON.stringify(filter));
+    });
+
     test('summaries leave the details out', () => {
       const [first] = store.query({ limit: 1 });
       assert.equal('steps' in first, false);
@@ -159,10 +183,72 @@ describe('MplStore', () => {
     assert.equal(store.get(sampleEntry(2099).messageGuid), undefined);
     assert.equal(store.get(sampleEntry(2100).messageGuid)?.attachments[0].content, '2100');
     const db = new DatabaseSync(store.file);
-    assert.equal((db.prepare('SELECT count(*) AS n FROM custom_header').get() as { n: number }).n, 400);
-    assert.equal((db.prepare('SELECT count(*) AS n FROM attachment').get() as { n: number }).n, 400);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM mpl_custom_header').get() as { n: number }).n, 400);
     db.close();
     assert.equal(store.deleteOlderThan(cutoff), 0);
+  });
+
+  test('an entry without details stores none and reads back with empty lists', () => {
+    const bare = sampleEntry(5, { steps: [], receivers: [], customHeaderProperties: [] });
+    store.insertBatch([bare]);
+    assert.deepEqual(store.get(bare.messageGuid), bare);
+    const db = new DatabaseSync(store.file);
+    assert.equal((db.prepare('SELECT details FROM message_log').get() as { details: null }).details, null);
+    db.close();
+  });
+
+  test('a version 1 file is converted in place: entries, details and header filters kept', () => {
+    store.close();
+    const old = join(dir, 'v1');
+    mkdirSync(old);
+    const db = new DatabaseSync(join(old, 'mpl.sqlite'));
+    db.exec(MIGRATIONS[0]);
+    db.exec('PRAGMA user_version = 1');
+    const entry = sampleEntry(3, {
+      error: 'boom',
+      applicationMessageId: 'APP-3',
+      customHeaderProperties: [
+        ['orderId', 'O-3'],
+        ['orderId', 'O-3'],
+      ],
+      attachments: [{ name: 'a', contentType: 'text/plain', content: 'x' }],
+    });
+    db.prepare(`INSERT INTO message_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`).run(
+      entry.messageGuid,
+      entry.correlationId,
+      entry.flowId,
+      entry.status,
+      entry.logLevel,
+      entry.logStart,
+      entry.logEnd,
+      entry.sender,
+      'boom',
+      'APP-3',
+      JSON.stringify(entry.receivers),
+      JSON.stringify(entry.steps),
+    );
+    for (const position of [0, 1]) {
+      db.prepare('INSERT INTO custom_header VALUES (?, ?, ?, ?)').run(
+        entry.messageGuid,
+        position,
+        'orderId',
+        'O-3',
+      );
+    }
+    db.prepare("INSERT INTO attachment VALUES (?, 0, 'a', 'text/plain', 'x')").run(entry.messageGuid);
+    db.close();
+    store = new MplStore(old);
+    assert.deepEqual(store.get(entry.messageGuid), entry);
+    assert.equal(store.count({ customHeader: { name: 'orderId', value: 'O-3' } }), 1);
+    assert.equal(store.count({ applicationMessageId: 'APP-3' }), 1);
+    assert.equal(store.integrityCheck(), 'ok');
+    const check = new DatabaseSync(store.file);
+    const tables = check.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all();
+    assert.deepEqual(
+      tables.map((t) => t.name),
+      ['message_log', 'mpl_custom_header'],
+    );
+    check.close();
   });
 
   test('a second connection reads what the first committed (WAL)', () => {
@@ -177,7 +263,10 @@ describe('MplStore', () => {
     const db = new DatabaseSync(store.file);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(() => new MplStore(join(dir, 'data')), /schema version 2; this Causeway knows up to 1/);
+    assert.throws(
+      () => new MplStore(join(dir, 'data')),
+      new RegExp(`schema version ${SCHEMA_VERSION + 1}; this Causeway knows up to ${SCHEMA_VERSION}\\.`),
+    );
     const junk = join(dir, 'junk');
     new MplStore(junk).close();
     writeFileSync(join(junk, 'mpl.sqlite'), 'not a database, just text '.repeat(100));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { LogAttachment, LogLevel, MessageStatus } from '../engine/message-log.ts';
+import type { LogLevel, MessageStatus } from '../engine/message-log.ts';
 import { errorMessage, OperationalError, UserError } from '../errors.ts';
 import { migrate } from './mpl.schema.ts';
 import type { MplEntry, MplQuery, MplSummary } from './mpl.types.ts';
@@ -18,36 +18,61 @@ const SUMMARY_COLUMNS = `message_guid, correlation_id, flow_id, status, log_leve
 
 type Row = Record<string, SQLInputValue>;
 
+/** What `details` holds: only the lists that are not empty (a plain echo stores NULL). */
+interface Details {
+  receivers?: MplEntry['receivers'];
+  steps?: MplEntry['steps'];
+  customHeaderProperties?: MplEntry['customHeaderProperties'];
+  attachments?: MplEntry['attachments'];
+}
+
+/** A unique key clash on message_guid: the entry is stored already and is replaced. */
+const UNIQUE_CONSTRAINT = 2067;
+
+/** The header rows of the entries `entries` selects (a query giving `id`s), found through their details. */
+const deleteHeaders = (entries: string) => `DELETE FROM mpl_custom_header WHERE (name, value, entry_id) IN
+  (SELECT h.value ->> 0, h.value ->> 1, m.id FROM message_log m, json_each(m.details, '$.customHeaderProperties') h
+   WHERE m.id IN (${entries}))`;
+
 export interface MplStoreOptions {
-  /** How long a connection waits for another one's write lock before failing (default 5 s). */
+  /**
+   * How long a write waits for another connection's lock before failing (default 5 s). Opening and
+   * migrating always wait up to 5 s. MplWriter uses 0: the event loop never waits on a lock.
+   */
   busyTimeoutMs?: number;
+  /**
+   * `manual`: no automatic WAL checkpoints on this connection; its owner runs them (MplWriter, through
+   * WalCheckpointer, to keep fsync off the event loop). Default `auto`.
+   */
+  checkpoints?: 'auto' | 'manual';
 }
 
 /**
  * The message processing logs in `<dataDir>/mpl.sqlite` (SQLite in WAL mode: readers never block the
  * writer, and a killed process leaves the last committed transaction intact). One connection per instance;
- * the runtime writes through MplWriter's worker, the API and CLI read with their own instance.
+ * the runtime writes through MplWriter, the API and CLI read with their own instance.
  */
 export class MplStore {
   readonly file: string;
   readonly #db: DatabaseSync;
   readonly #queries = new Map<string, StatementSync>();
-  readonly #insert: {
-    log: StatementSync;
-    clearHeaders: StatementSync;
-    clearAttachments: StatementSync;
-    header: StatementSync;
-    attachment: StatementSync;
-  };
+  readonly #insert: StatementSync;
+  readonly #header: StatementSync;
+  readonly #find: StatementSync;
+  readonly #deleteOne: { headers: StatementSync; entry: StatementSync };
+  #inTransaction = false;
 
   constructor(dataDir: string, options: MplStoreOptions = {}) {
     this.file = join(dataDir, MPL_FILE);
     try {
       mkdirSync(dataDir, { recursive: true });
-      this.#db = new DatabaseSync(this.file, { timeout: options.busyTimeoutMs ?? 5000 });
+      this.#db = new DatabaseSync(this.file, { timeout: 5000 });
       this.#db.exec('PRAGMA journal_mode = WAL');
       // NORMAL in WAL mode: a killed process loses nothing committed; only a power cut may lose the last commits.
       this.#db.exec('PRAGMA synchronous = NORMAL');
+      if (options.checkpoints === 'manual') this.#db.exec('PRAGMA wal_autocheckpoint = 0');
+      // A WAL grown by a burst is cut back to 16 MB when it restarts, not kept at its peak.
+      this.#db.exec('PRAGMA journal_size_limit = 16777216');
     } catch (error) {
       throw new OperationalError(
         'CW_ERR_MPL_STORE',
@@ -59,58 +84,79 @@ export class MplStore {
       );
     }
     migrate(this.#db, this.file);
-    this.#insert = {
-      log: this.#db.prepare(`INSERT OR REPLACE INTO message_log (${SUMMARY_COLUMNS}, receivers, steps)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      clearHeaders: this.#db.prepare('DELETE FROM custom_header WHERE message_guid = ?'),
-      clearAttachments: this.#db.prepare('DELETE FROM attachment WHERE message_guid = ?'),
-      header: this.#db.prepare(
-        'INSERT INTO custom_header (message_guid, position, name, value) VALUES (?, ?, ?, ?)',
-      ),
-      attachment: this.#db.prepare(
-        'INSERT INTO attachment (message_guid, position, name, content_type, content) VALUES (?, ?, ?, ?, ?)',
-      ),
+    if (options.busyTimeoutMs !== undefined)
+      this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`);
+    this.#insert = this.#db.prepare(`INSERT INTO message_log (${SUMMARY_COLUMNS}, details)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#header = this.#db.prepare(
+      'INSERT OR IGNORE INTO mpl_custom_header (name, value, entry_id) VALUES (?, ?, ?)',
+    );
+    this.#find = this.#db.prepare('SELECT id FROM message_log WHERE message_guid = ?');
+    this.#deleteOne = {
+      headers: this.#db.prepare(deleteHeaders('?')),
+      entry: this.#db.prepare('DELETE FROM message_log WHERE id = ?'),
     };
   }
 
-  /**
-   * Writes all entries in one transaction: all of them or none. An entry whose guid is already stored
-   * replaces it (a PROCESSING entry updated on completion, or a batch resent after a worker restart).
-   * `beforeCommit` exists for crash tests only.
-   */
-  insertBatch(entries: readonly MplEntry[], beforeCommit?: () => void): void {
-    const s = this.#insert;
+  /** Opens a write transaction for `insert`; `commit` or `rollback` ends it. */
+  begin(): void {
     this.#db.exec('BEGIN');
+    this.#inTransaction = true;
+  }
+
+  commit(): void {
+    this.#db.exec('COMMIT');
+    this.#inTransaction = false;
+  }
+
+  rollback(): void {
+    if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+    this.#inTransaction = false;
+  }
+
+  /**
+   * Stores one entry inside the open transaction. An entry whose guid is stored already replaces it (a
+   * PROCESSING entry updated on completion); that rare case pays for a lookup, the common one does not.
+   * A failing entry throws and leaves the transaction and the entries before it intact.
+   */
+  insert(e: MplEntry): void {
+    const details = detailsJson(e);
+    const args: SQLInputValue[] = [
+      e.messageGuid,
+      e.correlationId,
+      e.flowId,
+      e.status,
+      e.logLevel,
+      e.logStart,
+      e.logEnd,
+      e.sender,
+      e.error ?? null,
+      e.applicationMessageId ?? null,
+      e.applicationMessageType ?? null,
+      details,
+    ];
+    let id: number | bigint;
     try {
-      for (const e of entries) {
-        s.clearHeaders.run(e.messageGuid);
-        s.clearAttachments.run(e.messageGuid);
-        s.log.run(
-          e.messageGuid,
-          e.correlationId,
-          e.flowId,
-          e.status,
-          e.logLevel,
-          e.logStart,
-          e.logEnd,
-          e.sender,
-          e.error ?? null,
-          e.applicationMessageId ?? null,
-          e.applicationMessageType ?? null,
-          JSON.stringify(e.receivers),
-          JSON.stringify(e.steps),
-        );
-        for (const [i, [name, value]] of e.customHeaderProperties.entries()) {
-          s.header.run(e.messageGuid, i, name, value);
-        }
-        for (const [i, a] of e.attachments.entries()) {
-          s.attachment.run(e.messageGuid, i, a.name, a.contentType, a.content);
-        }
-      }
-      beforeCommit?.();
-      this.#db.exec('COMMIT');
+      id = this.#insert.run(...args).lastInsertRowid;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      if ((error as { errcode?: number }).errcode !== UNIQUE_CONSTRAINT) throw error;
+      const old = (this.#find.get(e.messageGuid) as Row).id as number;
+      this.#deleteOne.headers.run(old);
+      this.#deleteOne.entry.run(old);
+      id = this.#insert.run(...args).lastInsertRowid;
+    }
+    for (const [name, value] of e.customHeaderProperties) this.#header.run(name, value, id);
+  }
+
+  /** Writes all entries in one transaction: all of them or none. */
+  insertBatch(entries: readonly MplEntry[]): void {
+    if (this.#inTransaction) throw new Error('insertBatch inside an open transaction');
+    this.begin();
+    try {
+      for (const e of entries) this.insert(e);
+      this.commit();
+    } catch (error) {
+      this.rollback();
       throw error;
     }
   }
@@ -121,10 +167,20 @@ export class MplStore {
     const limit = checkedInteger(filter.limit ?? DEFAULT_LIMIT, 'limit', 1, MAX_LIMIT);
     const offset = checkedInteger(filter.offset ?? 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM message_log m ${where}
-      ORDER BY log_start DESC, rowid DESC LIMIT ? OFFSET ?`;
+      ORDER BY log_start DESC, id DESC LIMIT ? OFFSET ?`;
     return this.#statement(sql)
       .all(...params, limit, offset)
       .map((row) => toSummary(row as Row));
+  }
+
+  /** How SQLite runs `query(filter)` (EXPLAIN QUERY PLAN, one step a line): to check that filters use indexes. */
+  plan(filter: MplQuery = {}): string {
+    const { where, params } = whereClause(filter);
+    const sql = `EXPLAIN QUERY PLAN SELECT ${SUMMARY_COLUMNS} FROM message_log m ${where}
+      ORDER BY log_start DESC, id DESC LIMIT ? OFFSET ?`;
+    return (this.#db.prepare(sql).all(...params, 100, 0) as Array<{ detail: string }>)
+      .map((r) => r.detail)
+      .join('\n');
   }
 
   /** How many entries match (limit and offset are ignored). */
@@ -137,48 +193,58 @@ export class MplStore {
   /** One entry with its steps, receivers, custom header properties and attachments. */
   get(messageGuid: string): MplEntry | undefined {
     const row = this.#statement(
-      `SELECT ${SUMMARY_COLUMNS}, receivers, steps FROM message_log WHERE message_guid = ?`,
+      `SELECT ${SUMMARY_COLUMNS}, details FROM message_log WHERE message_guid = ?`,
     ).get(messageGuid) as Row | undefined;
     if (row === undefined) return undefined;
-    const headers = this.#statement(
-      'SELECT name, value FROM custom_header WHERE message_guid = ? ORDER BY position',
-    ).all(messageGuid) as Array<{ name: string; value: string }>;
-    const attachments = this.#statement(
-      'SELECT name, content_type, content FROM attachment WHERE message_guid = ? ORDER BY position',
-    ).all(messageGuid) as Array<{ name: string; content_type: string; content: string }>;
+    const details: Details = row.details === null ? {} : JSON.parse(String(row.details));
     return {
       ...toSummary(row),
-      receivers: JSON.parse(String(row.receivers)),
-      steps: JSON.parse(String(row.steps)),
-      customHeaderProperties: headers.map((h): [string, string] => [h.name, h.value]),
-      attachments: attachments.map(
-        (a): LogAttachment => ({ name: a.name, contentType: a.content_type, content: a.content }),
-      ),
+      receivers: details.receivers ?? [],
+      steps: details.steps ?? [],
+      customHeaderProperties: details.customHeaderProperties ?? [],
+      attachments: details.attachments ?? [],
     };
   }
 
-  /** Retention: deletes entries that started before `cutoff` (epoch ms); returns how many went. */
-  deleteOlderThan(cutoff: number): number {
-    const chunk = `SELECT message_guid FROM message_log WHERE log_start < ? ORDER BY log_start, message_guid LIMIT ${DELETE_CHUNK}`;
-    const headers = this.#statement(`DELETE FROM custom_header WHERE message_guid IN (${chunk})`);
-    const attachments = this.#statement(`DELETE FROM attachment WHERE message_guid IN (${chunk})`);
-    const logs = this.#statement(`DELETE FROM message_log WHERE message_guid IN (${chunk})`);
+  /**
+   * Retention: deletes entries that started before `cutoff` (epoch ms), oldest first, in transactions of
+   * at most `chunk` entries so that no purge holds the write lock (or the event loop) for long; stops after
+   * `maxRows`. Returns how many went.
+   */
+  deleteOlderThan(cutoff: number, maxRows = Number.POSITIVE_INFINITY, chunk = DELETE_CHUNK): number {
+    const oldest = 'SELECT id FROM message_log WHERE log_start < ? ORDER BY log_start LIMIT ?';
+    const headers = this.#statement(deleteHeaders(oldest));
+    const entries = this.#statement(`DELETE FROM message_log WHERE id IN (${oldest})`);
     let deleted = 0;
-    for (;;) {
-      // Children first: the chunk query still sees the same parent rows until the last statement.
+    while (deleted < maxRows) {
+      const limit = Math.min(chunk, maxRows - deleted);
       this.#db.exec('BEGIN');
       let n: number;
       try {
-        headers.run(cutoff);
-        attachments.run(cutoff);
-        n = Number(logs.run(cutoff).changes);
+        // Header rows first: they are found through the details of the entries still there.
+        headers.run(cutoff, limit);
+        n = Number(entries.run(cutoff, limit).changes);
         this.#db.exec('COMMIT');
       } catch (error) {
         this.#db.exec('ROLLBACK');
         throw error;
       }
       deleted += n;
-      if (n < DELETE_CHUNK) return deleted;
+      if (n < limit) break;
+    }
+    return deleted;
+  }
+
+  /**
+   * Copies committed WAL frames into the database file without fsync (PASSIVE: never waits for readers);
+   * WalCheckpointer syncs around it. Must not run inside this connection's transaction.
+   */
+  checkpointWithoutSync(): void {
+    this.#db.exec('PRAGMA synchronous = OFF');
+    try {
+      this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    } finally {
+      this.#db.exec('PRAGMA synchronous = NORMAL');
     }
   }
 
@@ -226,8 +292,7 @@ function whereClause(filter: MplQuery): { where: string; params: SQLInputValue[]
     params.push(checkedInteger(filter.until, 'until', 0, Number.MAX_SAFE_INTEGER));
   }
   if (filter.customHeader !== undefined) {
-    conditions.push(`EXISTS (SELECT 1 FROM custom_header h
-      WHERE h.message_guid = m.message_guid AND h.name = ? AND h.value = ?)`);
+    conditions.push('id IN (SELECT entry_id FROM mpl_custom_header WHERE name = ? AND value = ?)');
     params.push(filter.customHeader.name, filter.customHeader.value);
   }
   return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
@@ -265,4 +330,15 @@ function toSummary(row: Row): MplSummary {
   if (row.application_message_type !== null)
     summary.applicationMessageType = String(row.application_message_type);
   return summary;
+}
+
+function detailsJson(e: MplEntry): string | null {
+  const { receivers, steps, customHeaderProperties, attachments } = e;
+  if (receivers.length + steps.length + customHeaderProperties.length + attachments.length === 0) return null;
+  const details: Details = {};
+  if (receivers.length > 0) details.receivers = receivers;
+  if (steps.length > 0) details.steps = steps;
+  if (customHeaderProperties.length > 0) details.customHeaderProperties = customHeaderProperties;
+  if (attachments.length > 0) details.attachments = attachments;
+  return JSON.stringify(details);
 }

@@ -1,120 +1,133 @@
-import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
-import { errorMessage, OperationalError, UnexpectedError } from '../errors.ts';
+import { errorMessage, OperationalError } from '../errors.ts';
 import type { MessageLogSink } from '../runtime/services.ts';
-import { DEFAULT_RETENTION_MS } from './mpl.store.ts';
+import { applyLogLevel } from './log-level.ts';
+import { WalCheckpointer } from './mpl.checkpoint.ts';
+import { DEFAULT_RETENTION_MS, MplStore } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
-import type { FromMplWorker, MplCrashPlan, MplWorkerData } from './mpl.worker.ts';
 
 export interface MplWriterOptions {
   /** The store lives in `<dataDir>/mpl.sqlite`. */
   dataDir: string;
-  /** Longest an entry waits in memory before its batch is sent (default 50 ms). */
+  /** Longest an entry waits in memory before it is written (default 50 ms). */
   flushIntervalMs?: number;
-  /** A batch is sent as soon as this many entries wait (default 500). */
+  /** Writing starts at once when this many entries wait; also the most entries per transaction (default 500). */
   maxBatch?: number;
-  /** Entries buffered or unacknowledged beyond this are dropped and counted (default 100 000). */
+  /** Main-thread time one turn of the event loop may spend writing before it yields (default 1 ms). */
+  sliceMs?: number;
+  /** Entries waiting beyond this are dropped and counted (default 100 000). */
   maxPending?: number;
   /** Entries older than this are deleted at start and every `retentionIntervalMs` (default 30 days, 1 h). */
   retentionMs?: number;
   retentionIntervalMs?: number;
-  /** Told about worker restarts, failed batches and dropped entries; default: one line on stderr. */
+  /** Told about failed writes, dropped entries and retention failures; default: one line on stderr. */
   onError?: (error: Error) => void;
-  /** Crash tests only: makes the first worker thread end abruptly. */
-  crash?: MplCrashPlan;
 }
 
 export interface MplWriterStats {
   written: number;
   committed: number;
   dropped: number;
-  restarts: number;
   pending: number;
 }
 
-const POST_WINDOW = 4;
-
-interface Batch {
-  seq: number;
-  entries: MplEntry[];
-  /** The worker generation it was posted to; a new worker gets every batch not posted to it. */
-  postedTo: number;
-}
+/** Rows between two looks at the clock: reading it costs more than one insert's share of a slice. */
+const ROWS_PER_CLOCK_CHECK = 16;
+/** Retention deletes this many rows per turn (a few µs each), between the writes. */
+const RETENTION_ROWS_PER_TURN = 100;
+/** A WAL checkpoint cycle starts after this many commits (each writes a few pages to the WAL)... */
+const CHECKPOINT_COMMITS = 16;
+/** ...or this many entries, whichever comes first: a few hundred pages per copy, well under a millisecond. */
+const CHECKPOINT_ENTRIES = 300;
+/** SQLite result codes worth a retry (busy, locked, I/O, disk full, ...): anything else is the entry's fault. */
+const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
 
 /**
- * The runtime's MessageLogSink. `write` only appends to an array; a timer (or a full batch) posts the
- * buffer to a worker thread that inserts it (mpl.worker.ts). A batch stays here until the worker acks its
- * commit; if the worker dies, a new one gets every unacknowledged batch again, in order. Entries are keyed
- * by message guid (INSERT OR REPLACE), so a resent batch that was in fact committed duplicates nothing.
+ * The runtime's MessageLogSink, on the main thread. `write` only appends to an array. A timer (or a
+ * full batch) starts the drain: each turn of the event loop inserts entries for at most `sliceMs`, then
+ * yields with setImmediate, so the message path never waits behind the log for more than about a
+ * millisecond. A transaction spans turns and commits every `maxBatch` entries or when the queue is empty:
+ * few commits, and a killed process leaves a committed prefix. A failed commit keeps its entries queued
+ * and is retried after a backoff; an entry SQLite refuses is dropped and reported, the others go on.
  */
 export class MplWriter implements MessageLogSink {
-  readonly #o: Required<Omit<MplWriterOptions, 'crash'>> & Pick<MplWriterOptions, 'crash'>;
-  #buffer: MplEntry[] = [];
+  readonly #o: Required<MplWriterOptions>;
+  readonly #store: MplStore;
+  readonly #checkpointer: WalCheckpointer;
+  #commitsSinceCheckpoint = 0;
+  #entriesSinceCheckpoint = 0;
+  /** Entries not yet committed, in order: [#head, #cursor) are in the open transaction. */
+  #queue: MplEntry[] = [];
+  #head = 0;
+  #cursor = 0;
+  /** Entries of the open transaction that SQLite refused: dropped and reported when it commits. */
+  #refused: string[] = [];
   #timer?: NodeJS.Timeout;
   #immediate?: NodeJS.Immediate;
-  readonly #inflight = new Map<number, Batch>();
-  #pending = 0;
-  #seq = 0;
-  #worker?: Worker;
-  #generation = 0;
-  #ready = false;
-  /** Batches posted to the current worker and not yet acknowledged. */
-  #posted = 0;
+  #retentionDue = true;
+  readonly #retention: NodeJS.Timeout;
   #failures = 0;
   #lastFailure = '';
-  #waiters: Array<{ seq: number; resolve: () => void }> = [];
+  /** Entries accepted so far, and how many of them are committed or dropped: flush waits on the second. */
+  #accepted = 0;
+  #settled = 0;
+  #waiters: Array<{ upTo: number; resolve: () => void }> = [];
   #closed = false;
   #stopped = false;
   #closing?: Promise<void>;
   #overflowReported = false;
-  readonly #stats = { written: 0, committed: 0, dropped: 0, restarts: 0 };
+  readonly #stats = { written: 0, committed: 0, dropped: 0 };
 
   constructor(options: MplWriterOptions) {
     this.#o = {
       flushIntervalMs: 50,
       maxBatch: 500,
+      sliceMs: 1,
       maxPending: 100_000,
       retentionMs: DEFAULT_RETENTION_MS,
       retentionIntervalMs: 60 * 60 * 1000,
       ...options,
       onError: options.onError ?? ((error) => console.error(`causeway: ${error.message}`)),
     };
-    // Fail here, on the caller's stack, when the directory cannot exist; the worker opens the file.
-    mkdirSync(options.dataDir, { recursive: true });
-    this.#start();
+    // Opened here, so a store that cannot be opened fails the runtime's start with its reason.
+    this.#store = new MplStore(options.dataDir, { checkpoints: 'manual', busyTimeoutMs: 0 });
+    this.#checkpointer = new WalCheckpointer(this.#store, () => this.#schedule(), this.#o.onError);
+    this.#retention = setInterval(() => {
+      this.#retentionDue = true;
+      this.#schedule();
+    }, this.#o.retentionIntervalMs);
+    this.#retention.unref();
+    this.#schedule();
   }
 
   get stats(): MplWriterStats {
-    return { ...this.#stats, pending: this.#pending };
+    return { ...this.#stats, pending: this.#accepted - this.#settled };
   }
 
   write(entry: MplEntry): void {
     if (entry.logLevel === 'NONE') return;
-    if (this.#closed || this.#pending >= this.#o.maxPending) {
+    if (this.#closed || this.#accepted - this.#settled >= this.#o.maxPending) {
       this.#drop();
       return;
     }
-    this.#buffer.push(entry);
-    this.#pending++;
+    this.#queue.push(entry);
+    this.#accepted++;
     this.#stats.written++;
-    if (this.#buffer.length >= this.#o.maxBatch) {
-      this.#immediate ??= setImmediate(() => this.#send());
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#send(), this.#o.flushIntervalMs);
-      this.#timer.unref();
-    }
+    // While a drain is scheduled it takes this entry too; while a retry waits, its timer is left alone.
+    if (this.#immediate !== undefined || this.#failures > 0) return;
+    if (this.#queue.length - this.#head >= this.#o.maxBatch) this.#schedule();
+    else this.#timer ??= setTimeout(() => this.#schedule(), this.#o.flushIntervalMs);
   }
 
-  /** Resolves once everything written before the call is committed. */
+  /** Resolves once everything written before the call is committed (or dropped). */
   flush(): Promise<void> {
-    this.#send();
-    if (this.#inflight.size === 0) return Promise.resolve();
-    const seq = this.#seq;
-    return new Promise((resolve) => this.#waiters.push({ seq, resolve }));
+    if (this.#settled === this.#accepted) return Promise.resolve();
+    const upTo = this.#accepted;
+    this.#schedule();
+    return new Promise((resolve) => this.#waiters.push({ upTo, resolve }));
   }
 
-  /** Flushes (waiting at most `timeoutMs`) and stops the worker; later writes are dropped. */
+  /** Flushes (waiting at most `timeoutMs`) and closes the store; later writes are dropped. */
   close(timeoutMs = 10_000): Promise<void> {
     this.#closing ??= this.#shutdown(timeoutMs);
     return this.#closing;
@@ -122,6 +135,8 @@ export class MplWriter implements MessageLogSink {
 
   async #shutdown(timeoutMs: number): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#retention);
+    this.#retentionDue = false;
     const abort = new AbortController();
     const flushed = await Promise.race([
       this.flush().then(() => true),
@@ -129,159 +144,156 @@ export class MplWriter implements MessageLogSink {
     ]);
     abort.abort();
     this.#stopped = true;
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker !== undefined && flushed && this.#ready) {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.ref();
-      worker.postMessage({ type: 'close' });
-      await exited;
-    } else {
-      await worker?.terminate();
-    }
+    clearTimeout(this.#timer);
+    clearImmediate(this.#immediate);
+    this.#store.rollback();
+    await this.#checkpointer.close();
+    // The last connection to close checkpoints the rest of the WAL, with SQLite's own syncs.
+    this.#store.close();
     if (!flushed) {
-      const lost = this.#pending;
+      const lost = this.#accepted - this.#settled;
       this.#stats.dropped += lost;
+      this.#settled = this.#accepted;
+      this.#settle();
       throw new OperationalError(
         'CW_ERR_MPL_STORE',
         `${lost} message log entries were not written within ${timeoutMs} ms.`,
         {
-          hint: `Last failure: ${this.#lastFailure || 'none'}. Check that the data directory is writable.`,
+          hint: `Last failure: ${this.#lastFailure || 'none'}. Check that the data directory is writable and the disk is not full.`,
         },
       );
     }
   }
 
-  /** Posts the buffer as batches of at most maxBatch entries. */
-  #send(): void {
+  /** Runs the drain on the next turn (a referenced immediate: a process ending naturally writes its log). */
+  #schedule(): void {
     clearTimeout(this.#timer);
-    clearImmediate(this.#immediate);
     this.#timer = undefined;
-    this.#immediate = undefined;
-    if (this.#buffer.length === 0) return;
-    const all = this.#buffer;
-    this.#buffer = [];
-    for (let i = 0; i < all.length; i += this.#o.maxBatch) {
-      const batch: Batch = { seq: ++this.#seq, entries: all.slice(i, i + this.#o.maxBatch), postedTo: -1 };
-      this.#inflight.set(batch.seq, batch);
-    }
-    this.#pump();
-    this.#holdProcess();
-  }
-
-  /**
-   * Posts waiting batches in order, at most POST_WINDOW at a time: cloning a batch costs the main thread a
-   * few ms, so a backlog (or a resend after a restart) is spread over many turns instead of one long one.
-   */
-  #pump(): void {
-    if (!this.#ready) return;
-    for (const batch of this.#inflight.values()) {
-      if (this.#posted >= POST_WINDOW) return;
-      if (batch.postedTo !== this.#generation) this.#post(batch);
-    }
-  }
-
-  #post(batch: Batch): void {
-    try {
-      this.#worker!.postMessage({ type: 'batch', seq: batch.seq, entries: batch.entries });
-      batch.postedTo = this.#generation;
-      this.#posted++;
-    } catch (error) {
-      // Only a DataCloneError gets here: an entry holding something that is not plain data.
-      this.#inflight.delete(batch.seq);
-      this.#pending -= batch.entries.length;
-      this.#stats.dropped += batch.entries.length;
-      this.#o.onError(
-        new UnexpectedError(`Dropped ${batch.entries.length} message log entries: ${errorMessage(error)}`, {
-          cause: error,
-        }),
-      );
-      this.#settle();
-    }
-  }
-
-  #start(): void {
     if (this.#stopped) return;
-    const generation = ++this.#generation;
-    const data: MplWorkerData = {
-      dataDir: this.#o.dataDir,
-      retentionMs: this.#o.retentionMs,
-      retentionIntervalMs: this.#o.retentionIntervalMs,
-      crash: generation === 1 ? this.#o.crash : undefined,
-    };
-    const worker = new Worker(new URL('./mpl.worker.ts', import.meta.url), { workerData: data });
-    this.#worker = worker;
-    this.#ready = false;
-    worker.on('message', (message: FromMplWorker) => this.#onMessage(message));
-    worker.on('error', (error) => {
-      this.#lastFailure = errorMessage(error);
-    });
-    worker.once('exit', (code) => this.#onExit(worker, code));
-    this.#holdProcess();
+    this.#immediate ??= setImmediate(() => this.#drain());
   }
 
-  #onMessage(message: FromMplWorker): void {
-    switch (message.type) {
-      case 'ready':
-        this.#ready = true;
-        this.#posted = 0;
-        this.#pump();
-        return;
-      case 'ack': {
-        const batch = this.#inflight.get(message.seq);
-        if (batch === undefined) return;
-        this.#inflight.delete(message.seq);
-        this.#posted--;
-        this.#pending -= batch.entries.length;
-        this.#stats.committed += batch.entries.length - message.dropped;
-        this.#stats.dropped += message.dropped;
-        this.#failures = 0;
-        this.#lastFailure = '';
-        this.#overflowReported = false;
-        this.#settle();
-        this.#pump();
-        this.#holdProcess();
-        return;
+  /** One slice of work: retention or inserts, then commit when a batch is complete, then yield. */
+  #drain(): void {
+    this.#immediate = undefined;
+    try {
+      if (this.#checkpointer.copyDue && this.#cursor === this.#head) {
+        this.#checkpointer.copy();
+      } else if (this.#retentionDue && this.#cursor === this.#head) {
+        this.#purge();
+      } else {
+        this.#insertSlice();
+        if (this.#cursor === this.#queue.length || this.#cursor - this.#head >= this.#o.maxBatch) {
+          this.#commit();
+        }
       }
-      case 'failed':
-        this.#lastFailure = message.message;
-        return;
-      case 'warning':
-        this.#o.onError(new OperationalError('CW_ERR_MPL_STORE', message.message));
+    } catch (error) {
+      this.#failed(error);
+      return;
+    }
+    this.#failures = 0;
+    if (this.#queue.length > this.#head || this.#retentionDue || this.#checkpointer.copyDue) this.#schedule();
+  }
+
+  #insertSlice(): void {
+    const deadline = performance.now() + this.#o.sliceMs;
+    const queue = this.#queue;
+    const end = Math.min(queue.length, this.#head + this.#o.maxBatch);
+    if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
+    while (this.#cursor < end) {
+      const entry = applyLogLevel(queue[this.#cursor]);
+      try {
+        if (entry !== undefined) this.#store.insert(entry);
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        // Retrying cannot help an entry SQLite refuses (a NOT NULL field missing, a value it cannot bind).
+        this.#refused.push(`${String(queue[this.#cursor]?.messageGuid)}: ${errorMessage(error)}`);
+      }
+      this.#cursor++;
+      if ((this.#cursor & (ROWS_PER_CLOCK_CHECK - 1)) === 0 && performance.now() >= deadline) return;
     }
   }
 
-  /** The worker ended without being asked to: start another after a backoff and resend what is unacked. */
-  #onExit(worker: Worker, code: number): void {
-    if (worker !== this.#worker || this.#stopped) return;
-    this.#worker = undefined;
-    this.#ready = false;
-    this.#stats.restarts++;
-    const delay = this.#failures === 0 ? 0 : Math.min(100 * 2 ** (this.#failures - 1), 5000);
+  #commit(): void {
+    if (this.#cursor === this.#head) return;
+    this.#store.commit();
+    const n = this.#cursor - this.#head;
+    const refused = this.#refused;
+    this.#refused = [];
+    this.#head = this.#cursor;
+    this.#stats.committed += n - refused.length;
+    this.#stats.dropped += refused.length;
+    this.#settled += n;
+    this.#entriesSinceCheckpoint += n;
+    if (
+      ++this.#commitsSinceCheckpoint >= CHECKPOINT_COMMITS ||
+      this.#entriesSinceCheckpoint >= CHECKPOINT_ENTRIES
+    ) {
+      if (this.#checkpointer.idle) {
+        this.#commitsSinceCheckpoint = this.#entriesSinceCheckpoint = 0;
+        this.#checkpointer.start();
+      }
+    }
+    if (refused.length > 0) {
+      this.#o.onError(
+        new OperationalError(
+          'CW_ERR_MPL_STORE',
+          `Dropped ${refused.length} malformed message log entries: ${refused.join('; ')}`,
+          { hint: 'This is a bug in what produced the entry; the other entries were stored.' },
+        ),
+      );
+    }
+    this.#lastFailure = '';
+    this.#overflowReported = false;
+    // Shift the array only now and then: slicing on every commit would copy the backlog each time.
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = this.#cursor = 0;
+    } else if (this.#head > 10_000) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = this.#cursor = 0;
+    }
+    this.#settle();
+  }
+
+  #purge(): void {
+    try {
+      const cutoff = Date.now() - this.#o.retentionMs;
+      const n = this.#store.deleteOlderThan(cutoff, RETENTION_ROWS_PER_TURN, RETENTION_ROWS_PER_TURN);
+      if (n < RETENTION_ROWS_PER_TURN) this.#retentionDue = false;
+    } catch (error) {
+      this.#retentionDue = false;
+      this.#o.onError(
+        new OperationalError('CW_ERR_MPL_STORE', `Message log retention failed: ${errorMessage(error)}`),
+      );
+    }
+  }
+
+  /** A transient failure: the open transaction goes back, its entries stay queued, retry after a backoff. */
+  #failed(error: unknown): void {
+    this.#store.rollback();
+    this.#cursor = this.#head;
+    this.#refused = [];
+    const delay = Math.min(100 * 2 ** this.#failures, 5000);
     this.#failures++;
-    this.#o.onError(
-      new OperationalError(
-        'CW_ERR_MPL_STORE',
-        `The message log writer stopped (exit code ${code}${this.#lastFailure ? `: ${this.#lastFailure}` : ''}); ` +
-          `restarting it in ${delay} ms and resending ${this.#inflight.size} batches.`,
-      ),
-    );
-    const timer = setTimeout(() => this.#start(), delay);
-    if (this.#inflight.size === 0) timer.unref();
+    this.#lastFailure = errorMessage(error);
+    if (this.#failures === 1 || this.#failures % 10 === 0) {
+      this.#o.onError(
+        new OperationalError(
+          'CW_ERR_MPL_STORE',
+          `Writing the message log failed (${this.#lastFailure}); retrying in ${delay} ms.`,
+          { cause: error, hint: 'Check that the data directory is writable and the disk is not full.' },
+        ),
+      );
+    }
+    this.#timer = setTimeout(() => this.#schedule(), delay);
   }
 
   #settle(): void {
-    const lowest = this.#inflight.size === 0 ? Number.POSITIVE_INFINITY : this.#inflight.keys().next().value!;
-    if (this.#waiters.length === 0 || this.#waiters[0].seq >= lowest) return;
+    if (this.#waiters.length === 0 || this.#waiters[0].upTo > this.#settled) return;
     const waiting = this.#waiters;
-    this.#waiters = waiting.filter((w) => w.seq >= lowest);
-    for (const w of waiting) if (w.seq < lowest) w.resolve();
-  }
-
-  /** Keeps the process alive only while batches await their commit; an idle writer never holds it open. */
-  #holdProcess(): void {
-    if (this.#inflight.size > 0) this.#worker?.ref();
-    else this.#worker?.unref();
+    this.#waiters = waiting.filter((w) => w.upTo > this.#settled);
+    for (const w of waiting) if (w.upTo <= this.#settled) w.resolve();
   }
 
   #drop(): void {
@@ -292,10 +304,13 @@ export class MplWriter implements MessageLogSink {
       new OperationalError(
         'CW_ERR_MPL_STORE',
         `Message log backlog above ${this.#o.maxPending} entries: dropping new ones.`,
-        {
-          hint: 'The store cannot keep up; check disk speed and space, or lower flow log levels.',
-        },
+        { hint: 'The store cannot keep up; check disk speed and space, or lower flow log levels.' },
       ),
     );
   }
+}
+
+function isTransient(error: unknown): boolean {
+  const { code, errcode } = error as { code?: string; errcode?: number };
+  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && TRANSIENT.has(errcode & 0xff);
 }
