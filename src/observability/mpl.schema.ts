@@ -49,13 +49,14 @@ export const MIGRATIONS: readonly string[] = [
   // Version 2: one row per entry, its details (steps, receivers, custom headers, attachments) as one JSON
   // text, NULL when all are empty: one B-tree insert instead of a row per header and attachment. Custom
   // headers also get one row each in a (name, value, entry) key, the one lookup `--header` needs; status is
-  // filtered within the time or flow range, so it has no index. Version 1 files are converted in place.
+  // filtered within the time or flow range, so it has no index. correlation_id is NULL when it is the
+  // message's own id (most messages): no index entry for them. Version 1 files are converted in place.
   `
   ALTER TABLE message_log RENAME TO message_log_v1;
   CREATE TABLE message_log (
     id INTEGER PRIMARY KEY,
     message_guid TEXT NOT NULL UNIQUE,
-    correlation_id TEXT NOT NULL,
+    correlation_id TEXT,
     flow_id TEXT NOT NULL,
     status TEXT NOT NULL,
     log_level TEXT NOT NULL,
@@ -69,7 +70,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX mpl_start ON message_log (log_start);
   CREATE INDEX mpl_flow ON message_log (flow_id, log_start);
-  CREATE INDEX mpl_correlation ON message_log (correlation_id);
+  CREATE INDEX mpl_correlation ON message_log (correlation_id) WHERE correlation_id IS NOT NULL;
   CREATE INDEX mpl_application_id ON message_log (application_message_id)
     WHERE application_message_id IS NOT NULL;
   CREATE TABLE mpl_custom_header (
@@ -80,7 +81,7 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT INTO message_log (message_guid, correlation_id, flow_id, status, log_level, log_start, log_end,
     sender, error, application_message_id, application_message_type, details)
-  SELECT m.message_guid, m.correlation_id, m.flow_id, m.status, m.log_level, m.log_start, m.log_end,
+  SELECT m.message_guid, nullif(m.correlation_id, m.message_guid), m.flow_id, m.status, m.log_level, m.log_start, m.log_end,
     m.sender, m.error, m.application_message_id, m.application_message_type,
     json_object(
       'receivers', json(m.receivers),

@@ -251,6 +251,19 @@ describe('MplStore', () => {
     check.close();
   });
 
+  test('a message correlated by its own id is found by it, with the messages it started', () => {
+    const parent = sampleEntry(1);
+    const own = { ...parent, correlationId: parent.messageGuid };
+    const child = sampleEntry(2, { correlationId: parent.messageGuid });
+    store.insertBatch([own, child, sampleEntry(3)]);
+    assert.deepEqual(
+      store.query({ correlationId: parent.messageGuid }).map((e) => e.messageGuid),
+      [child.messageGuid, parent.messageGuid],
+    );
+    assert.equal(store.get(parent.messageGuid)?.correlationId, parent.messageGuid);
+    assert.equal(store.count({ correlationId: sampleEntry(3).correlationId }), 1);
+  });
+
   test('a second connection reads what the first committed (WAL)', () => {
     store.insertBatch([sampleEntry(1)]);
     const reader = new MplStore(join(dir, 'data'));

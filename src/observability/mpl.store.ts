@@ -123,7 +123,7 @@ export class MplStore {
     const details = detailsJson(e);
     const args: SQLInputValue[] = [
       e.messageGuid,
-      e.correlationId,
+      e.correlationId === e.messageGuid ? null : e.correlationId,
       e.flowId,
       e.status,
       e.logLevel,
@@ -280,7 +280,11 @@ function whereClause(filter: MplQuery): { where: string; params: SQLInputValue[]
   };
   equal('flow_id', filter.flowId);
   equal('status', filter.status);
-  equal('correlation_id', filter.correlationId);
+  if (filter.correlationId !== undefined) {
+    // NULL stands for "the message's own id": such a message is found through its guid.
+    conditions.push('(correlation_id = ? OR (message_guid = ? AND correlation_id IS NULL))');
+    params.push(filter.correlationId, filter.correlationId);
+  }
   equal('message_guid', filter.messageGuid);
   equal('application_message_id', filter.applicationMessageId);
   if (filter.since !== undefined) {
@@ -317,7 +321,7 @@ function checkedInteger(value: number, name: string, min: number, max: number): 
 function toSummary(row: Row): MplSummary {
   const summary: MplSummary = {
     messageGuid: String(row.message_guid),
-    correlationId: String(row.correlation_id),
+    correlationId: String(row.correlation_id ?? row.message_guid),
     flowId: String(row.flow_id),
     status: row.status as MessageStatus,
     logLevel: row.log_level as LogLevel,
