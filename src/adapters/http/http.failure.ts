@@ -1,12 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
 import { type CausewayError, OperationalError, UserError } from '../../errors.ts';
+import { SNIPPET_BYTES } from './http.answer.ts';
 
 /** The longest Retry-After we wait for: CPI caps the retry interval at 60 s. */
 export const MAX_RETRY_WAIT_MS = 60_000;
-
-/** How much of a failed answer goes into the error message. */
-const SNIPPET_BYTES = 1024;
 
 /** An HTTP failure as CPI's scripts see it: `${exception.statusCode}`, `${exception.responseBody}`. */
 export type HttpFailure = CausewayError & { statusCode?: number; responseBody?: string };
@@ -25,21 +22,10 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   return Math.min(ms, MAX_RETRY_WAIT_MS);
 }
 
-/** Reads the start of an answer body for a message, then drops the rest without buffering it. */
-export async function readSnippet(body: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (size < SNIPPET_BYTES) chunks.push(buf);
-    size += buf.length;
-    if (size >= SNIPPET_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  const text = Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
-  return size > SNIPPET_BYTES ? `${text}…` : text;
+/** The start of a failed answer for the error message, marked when the answer was longer. */
+export function snippetText(body: Buffer, truncated: boolean): string {
+  const text = body.subarray(0, SNIPPET_BYTES).toString('utf8');
+  return truncated || body.length > SNIPPET_BYTES ? `${text}…` : text;
 }
 
 /** A non-2xx answer: retryable for 5xx and 429, the caller's fault for the rest. */

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Headers } from '../../engine/headers.ts';
 
 /**
@@ -44,6 +43,23 @@ export function compileHeaderFilter(
   return { all: false, names: [...names] };
 }
 
+/** An answer's headers: lower-case names, repeated ones (Set-Cookie) as a list. */
+export type ResponseHeaders = Record<string, string | string[]>;
+
+/** undici's raw `[name, value, …]` Buffers as an object; latin1 is HTTP's byte-for-byte header decoding. */
+export function parseResponseHeaders(raw: Buffer[]): ResponseHeaders {
+  const out: ResponseHeaders = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toString('latin1').toLowerCase();
+    const value = raw[i + 1].toString('latin1');
+    const seen = out[name];
+    if (seen === undefined) out[name] = value;
+    else if (typeof seen === 'string') out[name] = [seen, value];
+    else seen.push(value);
+  }
+  return out;
+}
+
 /**
  * The message headers to send, as undici's flat `[name, value, …]` list. `authorization` is left out
  * when the receiver authenticates itself, so a caller's token never reaches another system.
@@ -68,17 +84,9 @@ export function requestHeaders(headers: Headers, filter: HeaderFilter, dropAutho
 }
 
 /** Copies the answer's headers onto the message (names lower-case, as HTTP/2 and undici give them). */
-export function applyResponseHeaders(
-  target: Headers,
-  source: IncomingHttpHeaders,
-  filter: HeaderFilter,
-): void {
+export function applyResponseHeaders(target: Headers, source: ResponseHeaders, filter: HeaderFilter): void {
   if (filter.all) {
-    for (const name in source) {
-      if (HOP_BY_HOP.has(name)) continue;
-      const value = source[name];
-      if (value !== undefined) target.set(name, value);
-    }
+    for (const name in source) if (!HOP_BY_HOP.has(name)) target.set(name, source[name]);
     return;
   }
   for (const name of filter.names) {
