@@ -1,4 +1,3 @@
-import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher, Pool } from 'undici';
@@ -10,6 +9,7 @@ import { type Answer, AnswerHandler, type BodyMode, type BodyPolicy } from './ht
 import { type HttpAuthentication, HttpAuthorization } from './http.authorization.ts';
 import { isConnectionError, retryAfterMs, snippetText, statusError, transportError } from './http.failure.ts';
 import { applyResponseHeaders, type HeaderFilter, requestHeaders } from './http.headers.ts';
+import { requestBody } from './http.request-body.ts';
 import { newPool } from './undici.pool.ts';
 
 export const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
@@ -49,9 +49,6 @@ interface Target {
   origin: string;
   path: string;
 }
-
-/** A streamed request body up to this size (Content-Length known) is read first: one write, no chunking. */
-const SMALL_STREAM_BYTES = 64 * 1024;
 
 /**
  * CPI's HTTP receiver on undici: one keep-alive pool per origin, made on first use and reused by every
@@ -98,7 +95,11 @@ export class HttpReceiver implements Receiver {
       const target = this.#target(exchange);
       url = target.url;
       const method = this.#method(exchange);
-      const body = method === 'GET' || method === 'HEAD' ? null : await this.#requestBody(exchange, pattern);
+      let body =
+        method === 'GET' || method === 'HEAD'
+          ? null
+          : requestBody(exchange.message, this.#replayable, pattern === 'send');
+      if (body instanceof Promise) body = await body;
       const answer = await this.#send(exchange, new CallPolicy(this.#config, pattern), target, method, body);
       status = answer.status;
       this.#answer(exchange, pattern, answer, method, url);
@@ -194,24 +195,6 @@ export class HttpReceiver implements Receiver {
     message.setBody(body);
     applyResponseHeaders(message.headers, headers, this.#config.responseHeaders);
     message.headers.set('CamelHttpResponseCode', status);
-  }
-
-  /**
-   * A streamed body goes out as a stream unless it must be sent again, stay readable after Send, or is
-   * small with a known length (an HTTP request passed on): then one Buffer with Content-Length is cheaper.
-   */
-  async #requestBody(exchange: Exchange, pattern: CallPattern): Promise<Buffer | Readable> {
-    const body = exchange.message.body;
-    if (body.isStream) {
-      if (this.#replayable || pattern !== 'request-reply') await body.materialize();
-      else {
-        const stream = body.stream();
-        if (!isSmallKnownLength(stream)) return stream;
-        exchange.message.setBody(stream);
-        await exchange.message.body.materialize();
-      }
-    }
-    return exchange.message.body.buffer();
   }
 
   #target(exchange: Exchange): Target {
@@ -322,13 +305,6 @@ class CallPolicy implements BodyPolicy {
 }
 
 const READ_WHOLE: BodyPolicy = { bodyMode: () => 'buffer' };
-
-/** An HTTP request body passed on from a sender, small enough to read at once. */
-function isSmallKnownLength(stream: Readable): boolean {
-  if (!(stream instanceof IncomingMessage)) return false;
-  const length = Number(stream.headers['content-length']);
-  return length >= 0 && length <= SMALL_STREAM_BYTES;
-}
 
 function parseTarget(url: string): Target {
   const parsed = new URL(url);
