@@ -29,6 +29,8 @@ export interface MplWriterStats {
   committed: number;
   dropped: number;
   pending: number;
+  /** The longest the writer held the event loop in one turn (ms): what the message path may wait behind it. */
+  longestTurnMs: number;
 }
 
 /** Rows between two looks at the clock: reading it costs more than one insert's share of a slice. */
@@ -38,7 +40,7 @@ const RETENTION_ROWS_PER_TURN = 100;
 /** A WAL checkpoint cycle starts after this many commits (each writes a few pages to the WAL)... */
 const CHECKPOINT_COMMITS = 16;
 /** ...or this many entries, whichever comes first: a few hundred pages per copy, well under a millisecond. */
-const CHECKPOINT_ENTRIES = 300;
+const CHECKPOINT_ENTRIES = 500;
 /** SQLite result codes worth a retry (busy, locked, I/O, disk full, ...): anything else is the entry's fault. */
 const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
 
@@ -76,7 +78,7 @@ export class MplWriter implements MessageLogSink {
   #stopped = false;
   #closing?: Promise<void>;
   #overflowReported = false;
-  readonly #stats = { written: 0, committed: 0, dropped: 0 };
+  readonly #stats = { written: 0, committed: 0, dropped: 0, longestTurnMs: 0 };
 
   constructor(options: MplWriterOptions) {
     this.#o = {
@@ -173,20 +175,27 @@ export class MplWriter implements MessageLogSink {
     this.#immediate ??= setImmediate(() => this.#drain());
   }
 
-  /** One slice of work: retention or inserts, then commit when a batch is complete, then yield. */
+  /** One slice of work, then yield: a checkpoint copy, retention, a commit, or inserts for `sliceMs`. */
   #drain(): void {
     this.#immediate = undefined;
+    const started = performance.now();
+    this.#turn();
+    const took = performance.now() - started;
+    if (took > this.#stats.longestTurnMs) this.#stats.longestTurnMs = took;
+  }
+
+  #turn(): void {
+    const open = this.#cursor > this.#head;
     try {
-      if (this.#checkpointer.copyDue && this.#cursor === this.#head) {
-        this.#checkpointer.copy();
-      } else if (this.#retentionDue && this.#cursor === this.#head) {
-        this.#purge();
-      } else {
-        this.#insertSlice();
-        if (this.#cursor === this.#queue.length || this.#cursor - this.#head >= this.#o.maxBatch) {
-          this.#commit();
-        }
-      }
+      // One kind of work per turn: a commit or a checkpoint copy can take about a millisecond too.
+      if (!open && this.#checkpointer.copyDue) this.#checkpointer.copy();
+      else if (!open && this.#retentionDue) this.#purge();
+      else if (
+        open &&
+        (this.#cursor === this.#queue.length || this.#cursor - this.#head >= this.#o.maxBatch)
+      ) {
+        this.#commit();
+      } else this.#insertSlice();
     } catch (error) {
       this.#failed(error);
       return;
