@@ -11,7 +11,7 @@ export interface MplWriterOptions {
   dataDir: string;
   /** Longest an entry waits in memory before it is written (default 50 ms). */
   flushIntervalMs?: number;
-  /** Writing starts at once when this many entries wait; also the most entries per transaction (default 500). */
+  /** Writing starts at once when this many entries wait; also the most entries per transaction (default 200: a commit of more takes over a millisecond). */
   maxBatch?: number;
   /** Main-thread time one turn of the event loop may spend writing before it yields (default 1 ms). */
   sliceMs?: number;
@@ -83,7 +83,7 @@ export class MplWriter implements MessageLogSink {
   constructor(options: MplWriterOptions) {
     this.#o = {
       flushIntervalMs: 50,
-      maxBatch: 500,
+      maxBatch: 200,
       sliceMs: 1,
       maxPending: 100_000,
       retentionMs: DEFAULT_RETENTION_MS,
