@@ -40,7 +40,9 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   #mode: BodyMode = 'discard';
   #chunks: Buffer[] = [];
   #size = 0;
-  /** Preallocated from Content-Length: the chunks are copied into it, one Buffer and no concat. */
+  /** Content-Length of a body to buffer, when announced (0 otherwise). */
+  #expected = 0;
+  /** Allocated from Content-Length when the body comes in parts: they are copied in, with no concat. */
   #whole?: Buffer;
   #stream?: AnswerStream;
   #settled = false;
@@ -68,7 +70,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
       this.#settle();
     } else if (mode === 'buffer') {
       const length = Number(headers['content-length']);
-      if (length > 0 && length <= MAX_PREALLOCATED) this.#whole = Buffer.allocUnsafe(length);
+      if (length > 0 && length <= MAX_PREALLOCATED) this.#expected = length;
     }
     return true;
   }
@@ -79,7 +81,10 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
     if (mode === 'discard' || this.#settled) return true;
     const whole = this.#whole;
     if (whole !== undefined && this.#size + chunk.length <= whole.length) chunk.copy(whole, this.#size);
-    else {
+    else if (this.#size === 0 && this.#expected > chunk.length) {
+      this.#whole = Buffer.allocUnsafe(this.#expected);
+      chunk.copy(this.#whole, 0);
+    } else {
       if (whole !== undefined) this.#dropPreallocated();
       this.#chunks.push(chunk);
     }
