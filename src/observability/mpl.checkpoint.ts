@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { errorMessage, OperationalError } from '../errors.ts';
 import type { MplStore } from './mpl.store.ts';
 
@@ -20,6 +20,7 @@ type State = 'idle' | 'syncing-wal' | 'copy-due' | 'syncing-db';
 export class WalCheckpointer {
   readonly #store: MplStore;
   readonly #pin: DatabaseSync;
+  readonly #snapshot: StatementSync;
   readonly #wake: () => void;
   readonly #onError: (error: Error) => void;
   #state: State = 'idle';
@@ -35,6 +36,8 @@ export class WalCheckpointer {
     this.#wake = wake;
     this.#onError = onError;
     this.#pin = new DatabaseSync(store.file, { readOnly: true });
+    // A read takes the snapshot that pins the WAL; BEGIN alone does not.
+    this.#snapshot = this.#pin.prepare('SELECT 1 FROM message_log LIMIT 1');
   }
 
   get idle(): boolean {
@@ -78,8 +81,7 @@ export class WalCheckpointer {
   async #run(): Promise<void> {
     try {
       this.#pin.exec('BEGIN');
-      // A read takes the snapshot; BEGIN alone does not.
-      this.#pin.prepare('SELECT 1 FROM message_log LIMIT 1').get();
+      this.#snapshot.get();
       this.#state = 'syncing-wal';
       await fsync(`${this.#store.file}-wal`);
       const copied = new Promise<void>((resolve) => {
