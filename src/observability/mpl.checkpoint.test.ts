@@ -103,12 +103,12 @@ describe('WalCheckpointer', () => {
 
   test('a failing cycle is reported once, and later cycles still run', async () => {
     insert(0, 10);
-    rmSync(`${store.file}-wal`);
     const c = new WalCheckpointer(
       store,
       () => c.copy(),
       (e) => errors.push(e),
     );
+    rmSync(`${store.file}-wal`);
     for (let round = 0; round < 2; round++) {
       c.start();
       await settled(c);
