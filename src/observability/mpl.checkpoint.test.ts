@@ -101,7 +101,7 @@ describe('WalCheckpointer', () => {
     assert.equal(store.integrityCheck(), 'ok');
   });
 
-  test('a failing cycle is reported once, and later cycles still run', async () => {
+  test('a failing sync is reported once, and later cycles still run', async () => {
     insert(0, 10);
     const c = new WalCheckpointer(
       store,
@@ -114,7 +114,10 @@ describe('WalCheckpointer', () => {
       await settled(c);
     }
     assert.equal(errors.length, 1);
-    assert.match(errors[0].message, /^Message log checkpoint failed: disk I\/O error/);
+    assert.match(
+      errors[0].message,
+      /^Message log checkpoint failed: ENOENT: no such file or directory, open '.*mpl\.sqlite-wal'$/,
+    );
     await c.close();
   });
 });
