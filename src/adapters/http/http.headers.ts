@@ -1,4 +1,5 @@
 import type { Headers } from '../../engine/headers.ts';
+import { HOP_BY_HOP_HEADERS } from '../hop-by-hop.ts';
 
 /**
  * Which headers cross the HTTP boundary (CPI's request/response header lists). Compiled once into a
@@ -9,21 +10,6 @@ export interface HeaderFilter {
   /** Lower-case names to copy when `all` is false. */
   names: readonly string[];
 }
-
-/** Connection-level headers: they describe one hop and must not be copied to the next. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
 
 /** `*`, a pipe list `a|b` (CPI's form), or a YAML list. */
 export function compileHeaderFilter(
@@ -36,7 +22,7 @@ export function compileHeaderFilter(
   const names = new Set<string>();
   for (const name of trimmed) {
     const lower = name.toLowerCase();
-    if (!HOP_BY_HOP.has(lower) && !lower.startsWith('camel')) names.add(lower);
+    if (!HOP_BY_HOP_HEADERS.has(lower) && !lower.startsWith('camel')) names.add(lower);
   }
   // Camel builds the request entity from the Content-Type header, so CPI always sends it.
   if (direction === 'request') names.add('content-type');
@@ -69,7 +55,7 @@ export function requestHeaders(headers: Headers, filter: HeaderFilter, dropAutho
   if (filter.all) {
     for (const [name, value] of headers) {
       const lower = name.toLowerCase();
-      if (HOP_BY_HOP.has(lower) || lower.startsWith('camel')) continue;
+      if (HOP_BY_HOP_HEADERS.has(lower) || lower.startsWith('camel')) continue;
       if (dropAuthorization && lower === 'authorization') continue;
       pushValue(out, name, value);
     }
@@ -86,7 +72,7 @@ export function requestHeaders(headers: Headers, filter: HeaderFilter, dropAutho
 /** Copies the answer's headers onto the message (names lower-case, as HTTP/2 and undici give them). */
 export function applyResponseHeaders(target: Headers, source: ResponseHeaders, filter: HeaderFilter): void {
   if (filter.all) {
-    for (const name in source) if (!HOP_BY_HOP.has(name)) target.set(name, source[name]);
+    for (const name in source) if (!HOP_BY_HOP_HEADERS.has(name)) target.set(name, source[name]);
     return;
   }
   for (const name of filter.names) {

@@ -91,6 +91,7 @@ export class HttpReceiver implements Receiver {
     const started = performance.now();
     let url = '';
     let status: number | undefined;
+    let failure: string | undefined;
     try {
       const target = this.#target(exchange);
       url = target.url;
@@ -103,23 +104,19 @@ export class HttpReceiver implements Receiver {
       const answer = await this.#send(exchange, new CallPolicy(this.#config, pattern), target, method, body);
       status = answer.status;
       this.#answer(exchange, pattern, answer, method, url);
-      exchange.log.receivers.push({
-        receiver: this.name,
-        adapter: 'http',
-        url,
-        status,
-        durationMs: performance.now() - started,
-      });
     } catch (error) {
+      failure = (error as Error).message;
+      throw error;
+    } finally {
+      // CPI's RealDestinationUrl: the address actually called, with the outcome.
       exchange.log.receivers.push({
         receiver: this.name,
         adapter: 'http',
         url,
         status,
         durationMs: performance.now() - started,
-        error: (error as Error).message,
+        error: failure,
       });
-      throw error;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Message } from '../../engine/exchange.ts';
+import { HOP_BY_HOP_HEADERS } from '../hop-by-hop.ts';
 
 /** The header that tells the caller which message processing log belongs to its request (CPI's name). */
 export const MPL_ID_HEADER = 'SAP_MessageProcessingLogID';
@@ -8,18 +9,9 @@ export const MPL_ID_HEADER = 'SAP_MessageProcessingLogID';
 /** Echoed request bodies up to this size are sent in one write instead of piped. */
 const SMALL_ECHO = 64 * 1024;
 
-/** Headers that describe one connection or one request, never a reply (RFC 9110 §7.6.1 and request-only ones). */
+/** Headers that describe one connection or one request, never a reply. */
 const NOT_IN_REPLY: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
+  ...HOP_BY_HOP_HEADERS,
   'authorization',
   'cookie',
   'expect',
