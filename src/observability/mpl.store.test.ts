@@ -197,60 +197,6 @@ describe('MplStore', () => {
     db.close();
   });
 
-  test('a version 1 file is converted in place: entries, details and header filters kept', () => {
-    store.close();
-    const old = join(dir, 'v1');
-    mkdirSync(old);
-    const db = new DatabaseSync(join(old, 'mpl.sqlite'));
-    db.exec(MIGRATIONS[0]);
-    db.exec('PRAGMA user_version = 1');
-    const entry = sampleEntry(3, {
-      error: 'boom',
-      applicationMessageId: 'APP-3',
-      customHeaderProperties: [
-        ['orderId', 'O-3'],
-        ['orderId', 'O-3'],
-      ],
-      attachments: [{ name: 'a', contentType: 'text/plain', content: 'x' }],
-    });
-    db.prepare(`INSERT INTO message_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`).run(
-      entry.messageGuid,
-      entry.correlationId,
-      entry.flowId,
-      entry.status,
-      entry.logLevel,
-      entry.logStart,
-      entry.logEnd,
-      entry.sender,
-      'boom',
-      'APP-3',
-      JSON.stringify(entry.receivers),
-      JSON.stringify(entry.steps),
-    );
-    for (const position of [0, 1]) {
-      db.prepare('INSERT INTO custom_header VALUES (?, ?, ?, ?)').run(
-        entry.messageGuid,
-        position,
-        'orderId',
-        'O-3',
-      );
-    }
-    db.prepare("INSERT INTO attachment VALUES (?, 0, 'a', 'text/plain', 'x')").run(entry.messageGuid);
-    db.close();
-    store = new MplStore(old);
-    assert.deepEqual(store.get(entry.messageGuid), entry);
-    assert.equal(store.count({ customHeader: { name: 'orderId', value: 'O-3' } }), 1);
-    assert.equal(store.count({ applicationMessageId: 'APP-3' }), 1);
-    assert.equal(store.integrityCheck(), 'ok');
-    const check = new DatabaseSync(store.file);
-    const tables = check.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all();
-    assert.deepEqual(
-      tables.map((t) => t.name),
-      ['message_log', 'mpl_custom_header'],
-    );
-    check.close();
-  });
-
   test('a message correlated by its own id is found by it, with the messages it started', () => {
     const parent = sampleEntry(1);
     const own = { ...parent, correlationId: parent.messageGuid };
