@@ -1,17 +1,9 @@
-import { pathToFileURL } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import type { SaxonDocument } from 'saxon-js';
 import type { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
 import { conversionError, NameOption, stepLabel } from '../converters/conversion.ts';
 import { defineStep } from '../step.spec.ts';
-import {
-  type CompiledStylesheet,
-  compileStylesheet,
-  parseXml,
-  runStylesheet,
-  XsltCompileError,
-} from './xslt.ts';
+import { type CompiledStylesheet, compileStylesheet, runStylesheet, XsltCompileError } from './xslt.ts';
 
 export const xsltMapping = defineStep({
   kind: 'xsltMapping',
@@ -62,10 +54,12 @@ export const xsltMapping = defineStep({
     const where = options.file !== undefined ? [...path, 'file'] : [...path, 'stylesheet'];
     const text = options.file !== undefined ? ctx.readFile(options.file, where) : options.stylesheet;
     if (text === undefined) return () => {};
-    const baseUri = pathToFileURL(ctx.resolvePath(options.file ?? 'inline.xsl')).href;
     let stylesheet: CompiledStylesheet;
     try {
-      stylesheet = compileStylesheet(text, baseUri);
+      stylesheet = compileStylesheet(
+        text,
+        options.file !== undefined ? ctx.resolvePath(options.file) : undefined,
+      );
     } catch (error) {
       if (!(error instanceof XsltCompileError)) throw error;
       const source = options.file ?? 'the inline stylesheet';
@@ -98,23 +92,25 @@ export const xsltMapping = defineStep({
 
     return (exchange) => {
       const message = exchange.message;
-      let source: SaxonDocument;
-      try {
-        source = parseXml(message.body.text());
-      } catch (error) {
-        throw conversionError(
-          step,
-          `the message body is not well-formed XML: ${(error as Error).message}`,
-          'An XSLT mapping needs XML; convert the body first (for example JSON to XML).',
-          error,
-        );
-      }
       let output: string;
       try {
-        output = runStylesheet(stylesheet, source, paramsOf(exchange));
+        output = runStylesheet(stylesheet, message.body.text(), paramsOf(exchange));
       } catch (error) {
-        const e = error as { code?: string; message?: string; xsltLineNr?: string };
+        const e = error as { code?: string; message?: string };
         const code = String(e.code ?? '').replace(/^Q\{[^}]*\}/, '');
+        // FODC0002: the source document could not be parsed (SaxonJS counts lines from 0).
+        if (code === 'FODC0002' || code === 'XTDE0044') {
+          const reason = String(e.message ?? 'the body is empty').replace(
+            /at line (\d+)/,
+            (_, n) => `at line ${Number(n) + 1}`,
+          );
+          throw conversionError(
+            step,
+            `the message body is not well-formed XML: ${reason}`,
+            'An XSLT mapping needs XML; convert the body first (for example JSON to XML).',
+            error,
+          );
+        }
         throw new UserError(
           'CW_ERR_MAPPING',
           `Step ${step}: the XSLT mapping failed: ${code ? `${code} ` : ''}${e.message ?? error}`,

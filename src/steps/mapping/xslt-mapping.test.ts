@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
+import { compileFlow } from '../../flow/compiler.ts';
+import { detachedServices } from '../../runtime/detached-services.ts';
 import { runSteps, stepErrors } from '../../testing/run-steps.ts';
 
 const indent = (text: string) =>
@@ -107,6 +112,37 @@ describe('xsltMapping', () => {
         e instanceof UserError &&
         e.code === 'CW_ERR_MAPPING' &&
         /XTMM9000 Terminated with no prices/.test(e.message),
+    );
+  });
+});
+
+describe('xsltMapping from files on disk', () => {
+  it('resolves xsl:include beside the stylesheet file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-xslt-'));
+    mkdirSync(join(dir, 'mappings'));
+    writeFileSync(
+      join(dir, 'mappings/common.xsl'),
+      '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template name="stamp"><Stamp>included</Stamp></xsl:template></xsl:stylesheet>',
+    );
+    writeFileSync(
+      join(dir, 'mappings/main.xsl'),
+      '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:include href="common.xsl"/><xsl:template match="/"><Out><xsl:call-template name="stamp"/></Out></xsl:template></xsl:stylesheet>',
+    );
+    const { flow, diagnostics } = compileFlow(
+      'id: inc\nsteps:\n  - xsltMapping: { file: mappings/main.xsl }\n',
+      {
+        file: join(dir, 'flow.yaml'),
+        services: detachedServices(),
+      },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(diagnostics, []);
+    const exchange = flow!.runner.newExchange({ body: '<a/>' });
+    const { error } = await flow!.runner.dispatch(exchange);
+    assert.equal(error, undefined);
+    assert.equal(
+      exchange.message.body.text(),
+      '<?xml version="1.0" encoding="UTF-8"?><Out><Stamp>included</Stamp></Out>',
     );
   });
 });

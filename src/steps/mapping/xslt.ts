@@ -1,20 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
 import type SaxonJSModule from 'saxon-js';
-import type { SaxonDocument, SaxonSef } from 'saxon-js';
+import type { SaxonSef } from 'saxon-js';
 
 /**
- * XSLT 1.0–3.0 with saxonJs(). SaxonJS runs compiled stylesheets (SEF); its XSLT-to-SEF compiler is
- * itself a SEF shipped inside saxon-js. We run that compiler once per stylesheet at deploy time, the
- * way the `xslt3` command and SaxonJS's own `fn:transform` do (`checkOptions` + `internalTransform`),
- * and then run the compiled SEF per message, which costs well under a millisecond for small messages.
+ * XSLT 1.0–3.0 with Saxonica's SaxonJS, through its documented interfaces only: at deploy time the
+ * `xslt3` command compiles a stylesheet to a Stylesheet Export File (SEF), at run time
+ * `SaxonJS.transform` runs that SEF per message (about 50 µs for a small message). Compiling takes
+ * a few hundred milliseconds, once per stylesheet.
  */
 
 const XSL = 'http://www.w3.org/1999/XSL/Transform';
-let compiler: SaxonSef | undefined;
-
-// SaxonJS costs about 80 MB once loaded: it is loaded when the first stylesheet compiles, so a
-// runtime without XSLT mappings stays small.
 const require = createRequire(import.meta.url);
+const XSLT3_CLI = require.resolve('xslt3/xslt3.js');
+
+// SaxonJS costs about 80 MB once loaded: it is loaded with the first stylesheet, so a runtime
+// without XSLT mappings stays small.
 let saxon: typeof SaxonJSModule | undefined;
 function saxonJs(): typeof SaxonJSModule {
   saxon ??= require('saxon-js') as typeof SaxonJSModule;
@@ -30,7 +35,7 @@ export interface CompiledStylesheet {
 }
 
 export class XsltCompileError extends Error {
-  /** 1-based line in the stylesheet, when SaxonJS tells. */
+  /** 1-based line in the stylesheet, when the compiler tells. */
   readonly line?: number;
   constructor(message: string, line?: number) {
     super(message);
@@ -38,122 +43,113 @@ export class XsltCompileError extends Error {
   }
 }
 
-/** Compiles stylesheet text; `baseUri` resolves `xsl:include`/`xsl:import`. Throws XsltCompileError. */
-export function compileStylesheet(text: string, baseUri: string): CompiledStylesheet {
-  let doc: SaxonDocument;
+/**
+ * Compiles stylesheet text. `file` is the stylesheet's path when it came from one: the compiler
+ * then reads it in place, so `xsl:include` and `xsl:import` resolve beside it.
+ */
+export function compileStylesheet(text: string, file?: string): CompiledStylesheet {
+  const root = stylesheetRoot(text);
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-xslt-'));
   try {
-    doc = parseXml(text);
-  } catch (error) {
-    throw new XsltCompileError(
-      `the stylesheet is not well-formed XML: ${(error as Error).message}`,
-      lineOf(error),
-    );
+    const inPlace = file !== undefined && existsSync(file) && readFileSync(file, 'utf8') === text;
+    const source = inPlace ? file : join(dir, file ? basename(file) : 'inline.xsl');
+    if (!inPlace) writeFileSync(source, text);
+    const sefFile = join(dir, 'stylesheet.sef.json');
+    try {
+      execFileSync(process.execPath, [XSLT3_CLI, `-xsl:${source}`, `-export:${sefFile}`, '-nogo'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      });
+    } catch (error) {
+      throw compileError(String((error as { stderr?: Buffer }).stderr ?? (error as Error).message));
+    }
+    const sef = JSON.parse(readFileSync(sefFile, 'utf8')) as SaxonSef;
+    return { sef, ...declarations(root) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  doc._saxonBaseUri = baseUri;
-  doc._saxonDocUri = baseUri;
+}
+
+/**
+ * Runs a compiled stylesheet on XML text with string parameters; returns the serialized result.
+ * `xsl:message` output is dropped; `terminate="yes"` still fails the transformation.
+ */
+export function runStylesheet(
+  stylesheet: CompiledStylesheet,
+  sourceText: string,
+  params: Record<string, string>,
+): string {
+  const result = saxonJs().transform(
+    {
+      stylesheetInternal: stylesheet.sef,
+      sourceText,
+      destination: 'serialized',
+      stylesheetParams: params,
+      deliverMessage: () => {},
+    },
+    'sync',
+  );
+  return typeof result.principalResult === 'string' ? result.principalResult : '';
+}
+
+/** Checks that the text is well-formed XML with an XSLT root, reporting the line of a problem. */
+function stylesheetRoot(text: string) {
+  let problem: string | undefined;
+  let line: number | undefined;
+  let doc: ReturnType<DOMParser['parseFromString']> | undefined;
+  try {
+    doc = new DOMParser({
+      onError: (level: string, message: string, context?: { locator?: { lineNumber?: number } }) => {
+        if (level === 'warning' || problem !== undefined) return;
+        problem = message;
+        line = context?.locator?.lineNumber;
+      },
+    }).parseFromString(text, 'text/xml');
+  } catch (error) {
+    // xmldom throws after reporting a fatal error.
+    problem ??= (error as Error).message;
+  }
+  if (problem !== undefined || !doc?.documentElement) {
+    const reason = (problem ?? 'the document is empty').split('\n')[0];
+    throw new XsltCompileError(`the stylesheet is not well-formed XML: ${reason}`, line);
+  }
   const root = doc.documentElement;
-  if (!root || root.namespaceURI !== XSL || !['stylesheet', 'transform'].includes(root.localName)) {
+  if (root.namespaceURI !== XSL || !['stylesheet', 'transform'].includes(root.localName ?? '')) {
     throw new XsltCompileError(
       'the document is not an XSLT stylesheet (its root must be xsl:stylesheet or xsl:transform).',
       1,
     );
   }
+  return root;
+}
 
-  if (!compiler) {
-    compiler = saxonJs().getPlatform().resource('compiler');
-    addParentPointers(compiler);
-  }
-  const staticParams = new (saxonJs().XdmMap)();
-  staticParams.inSituPut(saxonJs().XS.QName.fromParts('', '', 'staticParameters'), [
-    new (saxonJs().XdmMap)(),
-  ]);
-  const options = saxonJs().checkOptions({
-    stylesheetInternal: compiler,
-    destination: 'application',
-    initialMode: 'compile-complete',
-    templateParams: { 'Q{}options': { noXPath: false } },
-    stylesheetParams: staticParams,
-    tunnelParams: {},
-    functionParams: {},
-    outputProperties: {},
-    isRelocatableStylesheet: true,
-  });
-  try {
-    saxonJs().internalTransform(compiler, doc, options);
-  } catch (error) {
-    const e = error as { message?: string; code?: string; errorObject?: unknown };
-    // The user's line is in the message or in errorObject (" on line 3 in v/x.xsl"); xsltLineNr is
-    // the line inside SaxonJS's own compiler, so it is not used.
-    const located = /on line (\d+)/.exec(`${e.message ?? ''} ${e.errorObject ?? ''}`);
-    const code = String(e.code ?? '').replace(/^Q\{[^}]*\}/, '');
-    const message = String(e.message ?? error)
-      .replace(/ on line \d+ in \S*/, '')
-      .replace(/ code:\w+$/, '');
-    throw new XsltCompileError(
-      `${code ? `${code} ` : ''}${message}`,
-      located ? Number(located[1]) : lineOf(error),
-    );
-  }
-  let result = options.principalResult as unknown;
-  if (Array.isArray(result)) result = result[0];
-  const sef = saxonJs().XPath.sefToJSON((result as SaxonDocument).firstChild, false);
-  addParentPointers(sef);
-
+/** The top-level parameters and the output media type, read from the stylesheet itself. */
+function declarations(root: ReturnType<typeof stylesheetRoot>): Omit<CompiledStylesheet, 'sef'> {
   const params = new Set<string>();
   let contentType: string | undefined;
   for (const child of Array.from(root.childNodes)) {
-    if (child.nodeType !== 1 || child.namespaceURI !== XSL) continue;
-    if (child.localName === 'param') params.add(child.getAttribute('name') ?? '');
-    if (child.localName === 'output') contentType = outputContentType(child) ?? contentType;
+    const element = child as unknown as Element;
+    if (child.nodeType !== 1 || element.namespaceURI !== XSL) continue;
+    if (element.localName === 'param') params.add(element.getAttribute('name') ?? '');
+    if (element.localName === 'output') contentType = outputContentType(element) ?? contentType;
   }
-  return { sef, params, contentType };
+  return { params, contentType };
 }
 
-/** Runs a compiled stylesheet on XML text with string parameters; returns the serialized result. */
-export function runStylesheet(
-  stylesheet: CompiledStylesheet,
-  source: SaxonDocument,
-  params: Record<string, string>,
-): string {
-  const options = saxonJs().checkOptions({
-    stylesheetInternal: stylesheet.sef,
-    destination: 'serialized',
-    stylesheetParams: params,
-    isRelocatableStylesheet: true,
-    // xsl:message and error traces would go to the console; terminate="yes" still fails the transformation.
-    deliverMessage: () => {},
-    // (0 would mean "the global level" to SaxonJS, hence -1.)
-    logLevel: -1,
-  });
-  saxonJs().internalTransform(stylesheet.sef, source, options);
-  const result = options.principalResult;
-  return typeof result === 'string' ? result : '';
-}
-
-/** Parses XML with SaxonJS's parser, reporting 1-based lines (SaxonJS counts from 0). */
-export function parseXml(text: string): SaxonDocument {
-  if (text.trim() === '') throw new Error('the document is empty');
-  try {
-    return saxonJs().getPlatform().parseXmlFromString(text);
-  } catch (error) {
-    const message = (error as Error).message.replace(/at line (\d+)/, (_, n) => `at line ${Number(n) + 1}`);
-    throw Object.assign(new Error(message), { line: lineOf(error) });
-  }
-}
-
-function lineOf(error: unknown): number | undefined {
-  const given = (error as { line?: number }).line;
-  if (typeof given === 'number') return given;
-  const match = /at line (\d+)/.exec((error as Error)?.message ?? '');
-  return match ? Number(match[1]) + 1 : undefined;
-}
-
-function addParentPointers(node: SaxonSef): void {
-  if (!node.C) return;
-  for (const child of node.C) {
-    (child as { parentNode?: SaxonSef }).parentNode = node;
-    addParentPointers(child);
-  }
+/** The compiler's report: `Error XPST0003:\n  Static error in XPath on line 5 in bad.xsl {…}: …`. */
+function compileError(stderr: string): XsltCompileError {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Failed to compile/.test(l));
+  const code = /^Error (\S+?):?$/.exec(lines[0] ?? '')?.[1];
+  const detail = (code ? lines.slice(1) : lines).join(' ');
+  const line = /on line (\d+)/.exec(detail);
+  const message = detail.replace(/ on line \d+ in \S*/, '');
+  return new XsltCompileError(
+    `${code ? `${code} ` : ''}${message || 'the stylesheet does not compile'}`,
+    line ? Number(line[1]) : undefined,
+  );
 }
 
 const MEDIA_TYPES: Record<string, string> = {
