@@ -64,6 +64,8 @@ export function compileStylesheet(text: string, file?: string): CompiledStyleshe
       throw compileError(String((error as { stderr?: Buffer }).stderr ?? (error as Error).message));
     }
     const sef = JSON.parse(readFileSync(sefFile, 'utf8')) as SaxonSef;
+    // Loaded now, at deploy time, so that the first message does not wait for it.
+    saxonJs();
     return { sef, ...declarations(root) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
