@@ -1,5 +1,6 @@
 // `npm run bench`: Causeway's message path against bare node:http, in the same run, on this machine.
 // Server under test on CPU 0, wrk (and the proxy backend) on CPU 1. See docs/benchmarks.md.
+// With `--peer nodered`, Node-RED 5 runs the same scenarios in the same run, pinned the same way.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   waitForPort,
 } from './lib/children.ts';
 import { GIB, streamThrough } from './lib/memory.ts';
+import { ensureNodered, noderedCommand } from './lib/nodered.ts';
 import { post } from './lib/probe.ts';
 import { cpuSeconds, executable, rssMb } from './lib/proc.ts';
 import * as report from './lib/report.ts';
@@ -24,13 +26,15 @@ import { runWrk, WRK_MISSING, type WrkResult, wrkAvailable } from './lib/wrk.ts'
 
 const USAGE = `Usage: npm run bench -- [--duration 10] [--connections 32] [--warmup 3] [--rounds 1]
                         [--scenario echo|transform|proxy|memory] [--no-memory] [--strict]
+                        [--peer nodered]
   --duration S      seconds of each measured wrk run (default 10)
   --connections N   wrk connections (default 32)
   --warmup S        seconds of the unmeasured wrk run against each server first (default 3)
   --rounds N        measure baseline and Causeway N times, alternating; keep each side's best (default 1)
   --scenario NAME   run one scenario only (memory = idle RSS and the 1 GiB stream)
   --no-memory       skip the memory measurements
-  --strict          exit 1 when a goal is missed (default: report it, exit 0)`;
+  --strict          exit 1 when a goal is missed (default: report it, exit 0)
+  --peer nodered    also measure Node-RED 5 (installed on first use into ~/.cache/causeway-bench)`;
 
 const ROOT = join(BENCH_DIR, '..');
 const NODE = process.execPath;
@@ -47,6 +51,7 @@ function options() {
       scenario: { type: 'string' },
       'no-memory': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
+      peer: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -57,6 +62,9 @@ function options() {
   const names = [...SCENARIOS.map((s) => s.name), 'memory'];
   if (values.scenario !== undefined && !names.includes(values.scenario)) {
     throw new Error(`--scenario must be one of ${names.join(', ')}, got '${values.scenario}'`);
+  }
+  if (values.peer !== undefined && values.peer !== 'nodered') {
+    throw new Error(`--peer must be 'nodered' (the one peer the bench knows), got '${values.peer}'`);
   }
   const positive = (name: string, value: string) => {
     const n = Number(value);
@@ -72,10 +80,14 @@ function options() {
     scenarios: SCENARIOS.filter((s) => values.scenario === undefined || values.scenario === s.name),
     memory: values.scenario === 'memory' || (values.scenario === undefined && !values['no-memory']),
     strict: values.strict,
+    peer: values.peer === 'nodered',
   };
 }
 
 type Options = ReturnType<typeof options>;
+
+/** Where Node-RED's red.js is, once installed; undefined without --peer. */
+let noderedJs: string | undefined;
 
 /** Starts `causeway run bench/flows` with a fresh data directory (so earlier message logs weigh nothing). */
 function startCauseway(port: number, backendPort: number): Child {
@@ -90,17 +102,35 @@ function startCauseway(port: number, backendPort: number): Child {
   return child;
 }
 
-async function ready(child: Child, port: number, scenario?: Scenario, path = '/'): Promise<void> {
-  await waitForPort(child, port);
+/**
+ * Waits for the port, then checks one answer. `settleMs` allows a server that listens before its flows
+ * are deployed (Node-RED) to answer wrongly for that long before the answer counts.
+ */
+async function ready(
+  child: Child,
+  port: number,
+  scenario?: Scenario,
+  path = '/',
+  settleMs = 0,
+): Promise<void> {
+  await waitForPort(child, port, settleMs > 0 ? 60_000 : undefined);
   if (!scenario) return;
-  const answer = await post(`http://127.0.0.1:${port}${path}`, PAYLOAD);
-  try {
-    scenario.check(answer);
-  } catch (error) {
-    throw new StartError(
-      `${child.name} does not do the ${scenario.name} scenario: ${(error as Error).message}\n` +
-        `--- answer ${answer.status} ---\n${answer.body.slice(0, 2000)}\n--- server output ---\n${child.output()}`,
-    );
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const answer = await post(`http://127.0.0.1:${port}${path}`, PAYLOAD);
+    try {
+      scenario.check(answer);
+      return;
+    } catch (error) {
+      if (Date.now() < deadline) {
+        await sleep(250);
+        continue;
+      }
+      throw new StartError(
+        `${child.name} does not do the ${scenario.name} scenario: ${(error as Error).message}\n` +
+          `--- answer ${answer.status} ---\n${answer.body.slice(0, 2000)}\n--- server output ---\n${child.output()}`,
+      );
+    }
   }
 }
 
@@ -131,7 +161,7 @@ const best = (runs: report.Measurement[]) =>
  * `rounds` times alternating, so that a disturbance from outside hits both sides alike.
  */
 async function measure(s: Scenario, ports: number[], o: Options): Promise<report.ScenarioResult> {
-  const [serverPort, causewayPort, backendPort] = ports;
+  const [serverPort, causewayPort, backendPort, peerPort] = ports;
   const started: Child[] = [];
   try {
     if (s.needsBackend) {
@@ -148,18 +178,30 @@ async function measure(s: Scenario, ports: number[], o: Options): Promise<report
     started.push(bare, causeway);
     await ready(bare, serverPort, s);
     await ready(causeway, causewayPort, s, s.path);
+    let peer: Child | undefined;
+    if (noderedJs) {
+      const { args, env } = noderedCommand(noderedJs, peerPort, backendPort);
+      peer = start(`Node-RED ${s.name}`, SERVER_CPU, NODE, args, { env });
+      started.push(peer);
+      await ready(peer, peerPort, s, `/${s.name}`, 10_000);
+    }
+    const peerUrl = `http://127.0.0.1:${peerPort}/${s.name}`;
 
     const bareUrl = `http://127.0.0.1:${serverPort}/`;
     const causewayUrl = `http://127.0.0.1:${causewayPort}${s.path}`;
     await wrkRun(bareUrl, o, o.warmupS);
     await wrkRun(causewayUrl, o, o.warmupS);
+    if (peer) await wrkRun(peerUrl, o, o.warmupS);
     const bareRuns: report.Measurement[] = [];
     const causewayRuns: report.Measurement[] = [];
+    const peerRuns: report.Measurement[] = [];
     for (let round = 0; round < o.rounds; round++) {
       bareRuns.push(await measured(bareUrl, bare, o));
       causewayRuns.push(await measured(causewayUrl, causeway, o));
+      if (peer) peerRuns.push(await measured(peerUrl, peer, o));
     }
-    return { scenario: s, baseline: best(bareRuns), causeway: best(causewayRuns) };
+    const result = { scenario: s, baseline: best(bareRuns), causeway: best(causewayRuns) };
+    return peer ? { ...result, peer: best(peerRuns) } : result;
   } finally {
     for (const child of started.reverse()) await child.stop();
   }
@@ -209,15 +251,23 @@ async function main(): Promise<number> {
   const load = loadavg()[0];
   if (load > 0.5)
     console.log(`note: load average ${load.toFixed(1)} before start: other work may disturb the figures`);
+  if (o.peer && o.scenarios.length > 0) {
+    const nodered = ensureNodered((line) => console.log(line));
+    noderedJs = nodered.redJs;
+    console.log(`peer: Node-RED ${nodered.version} (${nodered.redJs}), on CPU ${SERVER_CPU} like the others`);
+  }
   console.log();
-  const ports = await freePorts(3);
+  const ports = await freePorts(4);
   const results: report.ScenarioResult[] = [];
   for (const s of o.scenarios) {
-    process.stdout.write(`${s.name}: measuring bare node, then Causeway ... `);
+    process.stdout.write(
+      `${s.name}: measuring bare node, then Causeway${o.peer ? ', then Node-RED' : ''} ... `,
+    );
     const r = await measure(s, ports, o);
     results.push(r);
+    const peer = r.peer ? ` vs ${r.peer.requestsPerSecond.toFixed(0)}` : '';
     console.log(
-      `${r.baseline.requestsPerSecond.toFixed(0)} vs ${r.causeway.requestsPerSecond.toFixed(0)} req/s`,
+      `${r.baseline.requestsPerSecond.toFixed(0)} vs ${r.causeway.requestsPerSecond.toFixed(0)}${peer} req/s`,
     );
   }
   let mem: report.MemoryResult | undefined;
@@ -228,6 +278,7 @@ async function main(): Promise<number> {
   }
   console.log();
   if (results.length > 0) console.log(`${report.formatScenarios(results)}\n`);
+  if (results.some((r) => r.peer)) console.log(`${report.formatPeer(results)}\n`);
   if (mem) console.log(`${report.formatMemory(mem)}\n`);
   const file = join(BENCH_DIR, 'results/latest.json');
   report.writeResults(file, report.rows(results, mem));

@@ -13,6 +13,8 @@ export interface ScenarioResult {
   scenario: Scenario;
   baseline: Measurement;
   causeway: Measurement;
+  /** Node-RED on the same scenario, with `--peer nodered`. */
+  peer?: Measurement;
 }
 
 export interface MemoryResult {
@@ -98,6 +100,37 @@ export function formatScenarios(results: ScenarioResult[]): string {
   return table([header, ...rows]);
 }
 
+/** Causeway against Node-RED: no goal, the ratio says how much faster (above 1) or slower Causeway is. */
+export function formatPeer(results: ScenarioResult[]): string {
+  const header = [
+    'scenario',
+    'causeway req/s',
+    'node-red req/s',
+    'ratio',
+    'causeway p99 ms',
+    'node-red p99 ms',
+    'p99 ratio',
+    'CPU µs/req causeway/node-red',
+  ];
+  const rows = results.flatMap(({ scenario, causeway: c, peer: p }) =>
+    p
+      ? [
+          [
+            scenario.name,
+            c.requestsPerSecond.toFixed(0),
+            p.requestsPerSecond.toFixed(0),
+            (c.requestsPerSecond / p.requestsPerSecond).toFixed(2),
+            c.p99.toFixed(2),
+            p.p99.toFixed(2),
+            (c.p99 / p.p99).toFixed(2),
+            `${c.cpuUsPerRequest.toFixed(0)} / ${p.cpuUsPerRequest.toFixed(0)}`,
+          ],
+        ]
+      : [],
+  );
+  return table([header, ...rows]);
+}
+
 export function formatMemory(m: MemoryResult): string {
   const ok = memoryOk(m);
   const bytes =
@@ -132,10 +165,14 @@ function row(
 
 export function rows(results: ScenarioResult[], memory: MemoryResult | undefined): ResultRow[] {
   const out: ResultRow[] = [];
-  for (const { scenario, causeway: c, baseline: b } of results) {
+  for (const { scenario, causeway: c, baseline: b, peer: p } of results) {
     out.push(row(scenario.name, 'req/s', c.requestsPerSecond, 'bare-node', b.requestsPerSecond));
     out.push(row(scenario.name, 'ms p99', c.p99, 'bare-node', b.p99));
     out.push(row(scenario.name, 'µs CPU/req', c.cpuUsPerRequest, 'bare-node', b.cpuUsPerRequest));
+    if (!p) continue;
+    out.push(row(scenario.name, 'req/s', c.requestsPerSecond, 'nodered', p.requestsPerSecond));
+    out.push(row(scenario.name, 'ms p99', c.p99, 'nodered', p.p99));
+    out.push(row(scenario.name, 'µs CPU/req', c.cpuUsPerRequest, 'nodered', p.cpuUsPerRequest));
   }
   if (memory) {
     // Memory has no bare-node counterpart: the baseline is the goal, so a ratio below 1 meets it.
@@ -145,16 +182,22 @@ export function rows(results: ScenarioResult[], memory: MemoryResult | undefined
   return out;
 }
 
-/** Writes the rows, keeping rows of scenarios this run did not measure (e.g. with --scenario echo). */
+/**
+ * Writes the rows, keeping rows this run did not measure: other scenarios (e.g. with --scenario echo),
+ * and the Node-RED rows of a run without --peer.
+ */
 export function writeResults(file: string, fresh: ResultRow[]): void {
   const previous: ResultRow[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
-  const replaced = new Set(fresh.map((r) => r.scenario));
-  const merged = [...previous.filter((r) => !replaced.has(r.scenario)), ...fresh];
+  const key = (r: ResultRow) => `${r.scenario} ${r.baseline}`;
+  const replaced = new Set(fresh.map(key));
+  const merged = [...previous.filter((r) => !replaced.has(key(r))), ...fresh];
   const scenarios = ['echo', 'transform', 'proxy', 'idle-rss', 'stream-1gib-peak-rss'];
+  const baselines = ['bare-node', 'nodered', 'goal'];
   const units = ['req/s', 'ms p99', 'µs CPU/req', 'MB'];
   merged.sort(
     (a, b) =>
       scenarios.indexOf(a.scenario) - scenarios.indexOf(b.scenario) ||
+      baselines.indexOf(a.baseline) - baselines.indexOf(b.baseline) ||
       units.indexOf(a.unit) - units.indexOf(b.unit),
   );
   mkdirSync(dirname(file), { recursive: true });
