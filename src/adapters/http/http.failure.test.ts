@@ -1,34 +1,11 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { Exchange } from '../../engine/exchange.ts';
+import { describe, it } from 'node:test';
 import { CausewayError, OperationalError, UserError } from '../../errors.ts';
-import type { Receiver } from '../adapter.spec.ts';
-import { createReceiver, testServices } from './context.fixture.ts';
 import { retryAfterMs } from './http.failure.ts';
-import { httpReceiver } from './http.spec.ts';
-import { TestServer } from './test-server.fixture.ts';
+import { receiverTestBench } from './receiver-bench.fixture.ts';
 
-const server = new TestServer();
-const open: Receiver[] = [];
-
-before(() => server.start());
-after(async () => {
-  await Promise.all(open.map((r) => r.close?.()));
-  await server.stop();
-});
-beforeEach(() => server.reset());
-
-function receiver(options: Record<string, unknown>, services = testServices()): Receiver {
-  const { receiver, problems } = createReceiver(httpReceiver, options, services);
-  assert.deepEqual(problems, []);
-  open.push(receiver);
-  return receiver;
-}
-
-function exchange(init: ConstructorParameters<typeof Exchange>[0] = {}): Exchange {
-  return new Exchange(init);
-}
+const { server, receiver, exchange } = receiverTestBench();
 
 describe('Retry-After', () => {
   it('reads delta seconds and HTTP dates, capped at 60 s', () => {
