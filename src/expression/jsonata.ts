@@ -1,4 +1,8 @@
-import jsonata from 'jsonata';
+import type JsonataModule from 'jsonata';
+import { lazyModule } from '../engine/lazy-module.ts';
+
+const jsonata = lazyModule<typeof JsonataModule>('jsonata');
+
 import type { Exchange } from '../engine/exchange.ts';
 import { ExpressionSyntaxError, evaluationError } from './errors.ts';
 import type { Expression } from './expression.ts';
@@ -19,9 +23,9 @@ const HINT =
  * `$headers`, `$properties`, `$exchangeId` and `$flowId`.
  */
 export function compileJsonata(source: string): Expression {
-  let compiled: jsonata.Expression;
+  let compiled: JsonataModule.Expression;
   try {
-    compiled = jsonata(source);
+    compiled = jsonata()(source);
   } catch (error) {
     const e = error as JsonataError;
     throw new ExpressionSyntaxError('jsonata', source, offsetOf(e, source), e.message, HINT);

@@ -1,5 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { XMLValidator } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
+import { lazyModule } from '../../engine/lazy-module.ts';
+
+/** fast-xml-parser, loaded when a converter first compiles. */
+export const fastXmlParser = lazyModule<typeof FastXmlParser>('fast-xml-parser');
+
 import { UserError } from '../../errors.ts';
 import { formatPath, type Path } from '../../flow/path.ts';
 
@@ -24,7 +29,7 @@ export function conversionError(step: string, what: string, hint: string, cause?
  * fast-xml-parser's parser is lenient, its validator is not.
  */
 export function assertWellFormedXml(text: string, step: string): void {
-  const result = XMLValidator.validate(text);
+  const result = fastXmlParser().XMLValidator.validate(text);
   if (result === true) return;
   const { msg, line, col } = result.err;
   const where = col ? `line ${line}, column ${col}` : `line ${line}`;

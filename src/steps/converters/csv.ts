@@ -1,7 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import type * as CsvParse from 'csv-parse/sync';
+import type * as CsvStringify from 'csv-stringify/sync';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import { conversionError } from './conversion.ts';
+
+const csvParse = lazyModule<typeof CsvParse>('csv-parse/sync');
+const csvStringify = lazyModule<typeof CsvStringify>('csv-stringify/sync');
 
 /** The CSV dialect options every CSV converter shares. */
 export const CsvDialect = {
@@ -34,7 +38,7 @@ export interface CsvTable {
 export function parseCsv(text: string, options: CsvDialectOptions, step: string): CsvTable {
   let rows: string[][];
   try {
-    rows = parse(text, {
+    rows = csvParse().parse(text, {
       delimiter: options.delimiter ?? ',',
       quote: options.quote ?? '"',
       skip_empty_lines: true,
@@ -63,7 +67,7 @@ export function writeCsv(
   rows: unknown[][],
   options: CsvDialectOptions,
 ): string {
-  return stringify(fields ? [fields, ...rows] : rows, {
+  return csvStringify().stringify(fields ? [fields, ...rows] : rows, {
     delimiter: options.delimiter ?? ',',
     quote: options.quote ?? '"',
     cast: { boolean: (value) => String(value) },

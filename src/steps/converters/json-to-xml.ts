@@ -1,5 +1,5 @@
-import { XMLBuilder } from 'fast-xml-parser';
-import { conversionError, isXmlName } from './conversion.ts';
+import type { XMLBuilder } from 'fast-xml-parser';
+import { conversionError, fastXmlParser, isXmlName } from './conversion.ts';
 
 export interface JsonToXmlOptions {
   rootElement: string;
@@ -11,13 +11,17 @@ export interface JsonToXmlOptions {
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 // CPI's conventions: `@name` members are attributes, `$` is the text of an element that has attributes.
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '$',
-  suppressBooleanAttributes: false,
-  suppressEmptyNode: false,
-});
+let shared: XMLBuilder | undefined;
+function xmlBuilder(): XMLBuilder {
+  shared ??= new (fastXmlParser().XMLBuilder)({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    textNodeName: '$',
+    suppressBooleanAttributes: false,
+    suppressEmptyNode: false,
+  });
+  return shared;
+}
 
 /**
  * Converts JSON data to XML text as CPI's JSON to XML converter does: a single top-level member is
@@ -112,7 +116,7 @@ export function createJsonToXml(options: JsonToXmlOptions, step: string): (data:
       tree = { [options.rootElement]: convert(data, '$') };
     }
     if (options.useNamespaces) declareNamespaces(tree, options.namespaces);
-    const xml = builder.build(tree) as string;
+    const xml = xmlBuilder().build(tree) as string;
     return options.xmlDeclaration ? DECLARATION + xml : xml;
   };
 }

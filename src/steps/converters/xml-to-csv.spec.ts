@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { XMLParser } from 'fast-xml-parser';
 import { defineStep } from '../step.spec.ts';
-import { assertWellFormedXml, conversionError, NameOption, stepLabel } from './conversion.ts';
+import { assertWellFormedXml, conversionError, fastXmlParser, NameOption, stepLabel } from './conversion.ts';
 import { CsvDialect, cellText, writeCsv } from './csv.ts';
 
 export const xmlToCsv = defineStep({
@@ -31,7 +30,7 @@ export const xmlToCsv = defineStep({
   compile(options, _ctx, path) {
     const step = stepLabel(options.name, path);
     const recordName = options.recordElement ?? 'record';
-    const parser = new XMLParser({
+    const parser = new (fastXmlParser().XMLParser)({
       ignoreAttributes: true,
       removeNSPrefix: true,
       parseTagValue: false,

@@ -1,5 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
-import { assertWellFormedXml } from './conversion.ts';
+import { assertWellFormedXml, fastXmlParser } from './conversion.ts';
 
 export interface XmlToJsonOptions {
   arrayElements: string[];
@@ -18,7 +17,7 @@ type Tree = Record<string, unknown>;
  */
 export function createXmlToJson(options: XmlToJsonOptions, step: string): (xml: string) => unknown {
   const always = new Set(options.arrayElements);
-  const parser = new XMLParser({
+  const parser = new (fastXmlParser().XMLParser)({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
     textNodeName: '$',

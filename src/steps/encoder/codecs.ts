@@ -1,6 +1,10 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { unzipSync, zipSync } from 'fflate';
+import type * as Fflate from 'fflate';
+import { lazyModule } from '../../engine/lazy-module.ts';
+
+const fflate = lazyModule<typeof Fflate>('fflate');
+
 import { conversionError } from '../converters/conversion.ts';
 
 /** The encodings of CPI's Encoder and Decoder steps, plus raw deflate. */
@@ -23,7 +27,7 @@ export async function encode(encoding: Encoding, data: Buffer, entryName: string
     case 'deflate':
       return deflate(data);
     case 'zip':
-      return Buffer.from(zipSync({ [entryName]: data }));
+      return Buffer.from(fflate().zipSync({ [entryName]: data }));
   }
 }
 
@@ -57,7 +61,7 @@ export async function decode(
     case 'zip': {
       let entries: Record<string, Uint8Array>;
       try {
-        entries = unzipSync(data);
+        entries = fflate().unzipSync(data);
       } catch (error) {
         throw fail((error as Error).message, error);
       }
