@@ -7,15 +7,17 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Strict parsing with positionals; a mistake is a UsageError carrying `usage` when one is given. */
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: T,
-  usage: string,
+  usage?: string,
 ) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+    const message = (error as Error).message;
+    throw new UsageError(usage ? `${message}\n\n${usage}` : message);
   }
 }
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { CausewayError } from '../errors.ts';
 import type { Credential } from '../runtime/services.ts';
 import { CREDENTIAL_TYPES } from '../security/credential.ts';
 import { FileSecureStore } from '../security/secure-store.ts';
+import { parse, UsageError } from './args.ts';
 
 const USAGE = `Usage: causeway credentials <set|list|delete> [options]
 
@@ -55,9 +55,6 @@ export const PROCESS_IO: SecurityIo = {
   env: process.env,
 };
 
-/** A mistake in the command line: printed with the usage, exit code 2. */
-export class ArgumentError extends Error {}
-
 /** Options each type accepts, so that a stray option is reported instead of silently ignored. */
 const TYPE_OPTIONS: Record<Credential['type'], string[]> = {
   basic: ['user', 'password'],
@@ -73,17 +70,17 @@ const SECRET_OPTION: Record<Credential['type'], string> = {
 /** `causeway credentials`: 0 done, 1 when the store fails (wrong master key, unknown name), 2 on bad arguments. */
 export async function credentialsCommand(argv: string[], io: SecurityIo = PROCESS_IO): Promise<number> {
   return runSecurityCommand(io, USAGE, async () => {
-    const { values, positionals } = parseStrict(argv, OPTIONS);
+    const { values, positionals } = parse(argv, OPTIONS);
     if (values.help) {
       io.stdout.write(USAGE);
       return 0;
     }
     const [action, name, ...extra] = positionals;
-    if (extra.length > 0) throw new ArgumentError(`unexpected argument '${extra[0]}'`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const store = () => openStore(values.data, io);
     switch (action) {
       case 'set': {
-        if (!name) throw new ArgumentError('credentials set needs a NAME');
+        if (!name) throw new UsageError('credentials set needs a NAME');
         const credential = await credentialFromArgs(
           values as Record<string, string | boolean | undefined>,
           io,
@@ -95,7 +92,7 @@ export async function credentialsCommand(argv: string[], io: SecurityIo = PROCES
         return 0;
       }
       case 'list': {
-        if (name) throw new ArgumentError(`unexpected argument '${name}'`);
+        if (name) throw new UsageError(`unexpected argument '${name}'`);
         const source = store();
         const list = source.listCredentials();
         if (values.json) io.stdout.write(`${JSON.stringify(list)}\n`);
@@ -110,7 +107,7 @@ export async function credentialsCommand(argv: string[], io: SecurityIo = PROCES
         return 0;
       }
       case 'delete': {
-        if (!name) throw new ArgumentError('credentials delete needs a NAME');
+        if (!name) throw new UsageError('credentials delete needs a NAME');
         const target = store();
         if (!target.deleteCredential(name)) {
           io.stderr.write(
@@ -122,7 +119,7 @@ export async function credentialsCommand(argv: string[], io: SecurityIo = PROCES
         return 0;
       }
       default:
-        throw new ArgumentError(
+        throw new UsageError(
           action ? `unknown action '${action}'; use set, list or delete` : 'missing action',
         );
     }
@@ -134,18 +131,18 @@ async function credentialFromArgs(
   io: SecurityIo,
 ): Promise<Credential> {
   const type = values.type as Credential['type'] | undefined;
-  if (!type) throw new ArgumentError(`--type is required: ${CREDENTIAL_TYPES.join(', ')}`);
+  if (!type) throw new UsageError(`--type is required: ${CREDENTIAL_TYPES.join(', ')}`);
   if (!CREDENTIAL_TYPES.includes(type))
-    throw new ArgumentError(`unknown --type '${type}'; use ${CREDENTIAL_TYPES.join(', ')}`);
+    throw new UsageError(`unknown --type '${type}'; use ${CREDENTIAL_TYPES.join(', ')}`);
   for (const option of Object.values(TYPE_OPTIONS).flat()) {
     if (values[option] !== undefined && !TYPE_OPTIONS[type].includes(option))
-      throw new ArgumentError(`--${option} does not apply to --type ${type}`);
+      throw new UsageError(`--${option} does not apply to --type ${type}`);
   }
   const secret = await secretFrom(values, SECRET_OPTION[type], io);
   const need = (option: string): string => {
     const value = values[option];
     if (typeof value !== 'string' || value === '')
-      throw new ArgumentError(`--${option} is required for --type ${type}`);
+      throw new UsageError(`--${option} is required for --type ${type}`);
     return value;
   };
   switch (type) {
@@ -156,7 +153,7 @@ async function credentialFromArgs(
     case 'oauth2-client-credentials': {
       const auth = values['client-auth'];
       if (auth !== undefined && auth !== 'header' && auth !== 'body')
-        throw new ArgumentError(`--client-auth must be header or body, not '${auth}'`);
+        throw new UsageError(`--client-auth must be header or body, not '${auth}'`);
       return {
         type,
         tokenUrl: need('token-url'),
@@ -177,31 +174,19 @@ export async function secretFrom(
 ): Promise<string> {
   const inline = values[option];
   if (values['password-stdin']) {
-    if (inline !== undefined)
-      throw new ArgumentError(`give either --${option} or --password-stdin, not both`);
+    if (inline !== undefined) throw new UsageError(`give either --${option} or --password-stdin, not both`);
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const text = Buffer.concat(chunks)
       .toString('utf8')
       .replace(/\r?\n$/, '');
     if (text === '')
-      throw new ArgumentError('standard input was empty; pipe the secret in, e.g. printf %s "$SECRET" | …');
+      throw new UsageError('standard input was empty; pipe the secret in, e.g. printf %s "$SECRET" | …');
     return text;
   }
   if (typeof inline !== 'string' || inline === '')
-    throw new ArgumentError(`--${option} (or --password-stdin) is required`);
+    throw new UsageError(`--${option} (or --password-stdin) is required`);
   return inline;
-}
-
-export function parseStrict<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
-  argv: string[],
-  options: T,
-) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new ArgumentError((error as Error).message);
-  }
 }
 
 export function openStore(data: string | undefined, io: SecurityIo): FileSecureStore {
@@ -217,7 +202,7 @@ export async function runSecurityCommand(
   try {
     return await body();
   } catch (error) {
-    if (error instanceof ArgumentError) {
+    if (error instanceof UsageError) {
       io.stderr.write(`error: ${error.message}\n\n${usage}`);
       return 2;
     }

@@ -1,9 +1,8 @@
 import { DEFAULT_SENDER_ROLE } from '../security/roles.ts';
+import { parse, UsageError } from './args.ts';
 import {
-  ArgumentError,
   openStore,
   PROCESS_IO,
-  parseStrict,
   runSecurityCommand,
   type SecurityIo,
   secretFrom,
@@ -38,16 +37,16 @@ const OPTIONS = {
 /** `causeway users`: 0 done, 1 when the store fails or the user is unknown, 2 on bad arguments. */
 export async function usersCommand(argv: string[], io: SecurityIo = PROCESS_IO): Promise<number> {
   return runSecurityCommand(io, USAGE, async () => {
-    const { values, positionals } = parseStrict(argv, OPTIONS);
+    const { values, positionals } = parse(argv, OPTIONS);
     if (values.help) {
       io.stdout.write(USAGE);
       return 0;
     }
     const [action, name, ...extra] = positionals;
-    if (extra.length > 0) throw new ArgumentError(`unexpected argument '${extra[0]}'`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     switch (action) {
       case 'add': {
-        if (!name) throw new ArgumentError('users add needs a NAME');
+        if (!name) throw new UsageError('users add needs a NAME');
         const password = await secretFrom(
           { password: values.password, 'password-stdin': values['password-stdin'] },
           'password',
@@ -61,7 +60,7 @@ export async function usersCommand(argv: string[], io: SecurityIo = PROCESS_IO):
         return 0;
       }
       case 'list': {
-        if (name) throw new ArgumentError(`unexpected argument '${name}'`);
+        if (name) throw new UsageError(`unexpected argument '${name}'`);
         const store = openStore(values.data, io);
         const users = store.listUsers();
         if (values.json) io.stdout.write(`${JSON.stringify(users)}\n`);
@@ -76,7 +75,7 @@ export async function usersCommand(argv: string[], io: SecurityIo = PROCESS_IO):
         return 0;
       }
       case 'delete': {
-        if (!name) throw new ArgumentError('users delete needs a NAME');
+        if (!name) throw new UsageError('users delete needs a NAME');
         const store = openStore(values.data, io);
         if (!store.deleteUser(name)) {
           io.stderr.write(`No user '${name}' in ${store.dir}; 'causeway users list' shows them.\n`);
@@ -86,7 +85,7 @@ export async function usersCommand(argv: string[], io: SecurityIo = PROCESS_IO):
         return 0;
       }
       default:
-        throw new ArgumentError(
+        throw new UsageError(
           action ? `unknown action '${action}'; use add, list or delete` : 'missing action',
         );
     }
