@@ -16,8 +16,11 @@ export interface Receiver {
   close?(): Promise<void>;
 }
 
-/** What a sender hands a message to: runs the flow with its log and error handling. */
-export type Dispatch = (exchange: Exchange) => Promise<DispatchResult>;
+/**
+ * What a sender hands a message to: runs the flow with its log and error handling. A flow that ran
+ * synchronously answers at once, without a promise.
+ */
+export type Dispatch = (exchange: Exchange) => DispatchResult | Promise<DispatchResult>;
 
 export interface DispatchResult {
   /** The exchange after the flow ran (its message is the reply for synchronous senders). */

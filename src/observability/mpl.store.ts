@@ -27,6 +27,14 @@ interface Details {
   attachments?: MplEntry['attachments'];
 }
 
+/**
+ * Rows per multi-row INSERT. One statement for many rows saves SQLite's per-statement work and the
+ * call into it (about a third of an insert's cost); 16 rows × 12 values stay far below SQLite's
+ * limit of bound parameters.
+ */
+export const ROWS_PER_INSERT = 16;
+const VALUES_PER_ROW = 12;
+
 /** A unique key clash on message_guid: the entry is stored already and is replaced. */
 const UNIQUE_CONSTRAINT = 2067;
 
@@ -58,6 +66,7 @@ export class MplStore {
   readonly #db: DatabaseSync;
   readonly #queries = new Map<string, StatementSync>();
   readonly #insert: StatementSync;
+  readonly #insertRows: StatementSync;
   readonly #header: StatementSync;
   readonly #find: StatementSync;
   readonly #deleteOne: { headers: StatementSync; entry: StatementSync };
@@ -87,8 +96,11 @@ export class MplStore {
     migrate(this.#db, this.file);
     if (options.busyTimeoutMs !== undefined)
       this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`);
-    this.#insert = this.#db.prepare(`INSERT INTO message_log (${SUMMARY_COLUMNS}, details)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const row = `(${Array(VALUES_PER_ROW).fill('?').join(', ')})`;
+    this.#insert = this.#db.prepare(`INSERT INTO message_log (${SUMMARY_COLUMNS}, details) VALUES ${row}`);
+    this.#insertRows = this.#db.prepare(
+      `INSERT INTO message_log (${SUMMARY_COLUMNS}, details) VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`,
+    );
     this.#header = this.#db.prepare(
       'INSERT OR IGNORE INTO mpl_custom_header (name, value, entry_id) VALUES (?, ?, ?)',
     );
@@ -121,21 +133,7 @@ export class MplStore {
    * A failing entry throws and leaves the transaction and the entries before it intact.
    */
   insert(e: MplEntry): void {
-    const details = detailsJson(e);
-    const args: SQLInputValue[] = [
-      e.messageGuid,
-      e.correlationId === e.messageGuid ? null : e.correlationId,
-      e.flowId,
-      e.status,
-      e.logLevel,
-      e.logStart,
-      e.logEnd,
-      e.sender,
-      e.error ?? null,
-      e.applicationMessageId ?? null,
-      e.applicationMessageType ?? null,
-      details,
-    ];
+    const args = rowValues(e, []);
     let id: number | bigint;
     try {
       id = this.#insert.run(...args).lastInsertRowid;
@@ -147,6 +145,18 @@ export class MplStore {
       id = this.#insert.run(...args).lastInsertRowid;
     }
     for (const [name, value] of e.customHeaderProperties) this.#header.run(name, value, id);
+  }
+
+  /**
+   * Stores `ROWS_PER_INSERT` entries in one statement inside the open transaction. Only for entries
+   * without custom header properties (they need each row's id); an entry stored already makes the
+   * statement fail as a whole, and the caller then stores the entries one by one with `insert`.
+   */
+  insertRows(entries: readonly MplEntry[]): void {
+    if (entries.length !== ROWS_PER_INSERT) throw new Error(`insertRows takes ${ROWS_PER_INSERT} entries`);
+    const args: SQLInputValue[] = [];
+    for (const e of entries) rowValues(e, args);
+    this.#insertRows.run(...args);
   }
 
   /** Writes all entries in one transaction: all of them or none. */
@@ -268,6 +278,25 @@ export class MplStore {
     }
     return statement;
   }
+}
+
+/** Appends the values of `e`'s row to `args`, in the order of SUMMARY_COLUMNS and details. */
+function rowValues(e: MplEntry, args: SQLInputValue[]): SQLInputValue[] {
+  args.push(
+    e.messageGuid,
+    e.correlationId === e.messageGuid ? null : e.correlationId,
+    e.flowId,
+    e.status,
+    e.logLevel,
+    e.logStart,
+    e.logEnd,
+    e.sender,
+    e.error ?? null,
+    e.applicationMessageId ?? null,
+    e.applicationMessageType ?? null,
+    detailsJson(e),
+  );
+  return args;
 }
 
 function detailsJson(e: MplEntry): string | null {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationalError } from '../errors.ts';
 import { sampleEntry } from './mpl.fixtures.ts';
-import { MplStore } from './mpl.store.ts';
+import { MplStore, ROWS_PER_INSERT } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
 import { MplWriter } from './mpl.writer.ts';
 
@@ -138,6 +138,42 @@ describe('MplWriter', { timeout: 30_000 }, () => {
       errors[0].message,
       /Dropped 1 malformed message log entries: 0000000a-cafe-4000-8000-000000000010: NOT NULL/,
     );
+  });
+
+  test('entries without custom headers go in multi-row inserts, each stored whole', async () => {
+    const w = writer();
+    const plain = (n: number) => sampleEntry(n, { customHeaderProperties: [] });
+    for (let n = 0; n < ROWS_PER_INSERT * 3 + 5; n++) w.write(plain(n));
+    await w.close();
+    assert.deepEqual(stored(), {
+      count: ROWS_PER_INSERT * 3 + 5,
+      distinct: ROWS_PER_INSERT * 3 + 5,
+      integrity: 'ok',
+    });
+    const store = new MplStore(dir);
+    try {
+      assert.deepEqual(store.get(plain(20).messageGuid), plain(20));
+    } finally {
+      store.close();
+    }
+  });
+
+  test('an entry stored already is replaced when it comes again within a multi-row insert', async () => {
+    const w = writer();
+    const plain = (n: number, status: MplEntry['status'] = 'COMPLETED') =>
+      sampleEntry(n, { customHeaderProperties: [], status });
+    w.write(plain(3, 'PROCESSING'));
+    await w.flush();
+    for (let n = 0; n < ROWS_PER_INSERT; n++) w.write(plain(n));
+    await w.close();
+    assert.deepEqual(stored(), { count: ROWS_PER_INSERT, distinct: ROWS_PER_INSERT, integrity: 'ok' });
+    const store = new MplStore(dir);
+    try {
+      assert.equal(store.get(plain(3).messageGuid)?.status, 'COMPLETED');
+    } finally {
+      store.close();
+    }
+    assert.deepEqual(errors, []);
   });
 
   test('a backlog above maxPending drops new entries and says so once', async () => {

@@ -3,7 +3,7 @@ import { errorMessage, OperationalError } from '../errors.ts';
 import type { MessageLogSink } from '../runtime/services.ts';
 import { applyLogLevel } from './log-level.ts';
 import { WalCheckpointer } from './mpl.checkpoint.ts';
-import { DEFAULT_RETENTION_MS, MplStore } from './mpl.store.ts';
+import { DEFAULT_RETENTION_MS, MplStore, ROWS_PER_INSERT } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
 
 export interface MplWriterOptions {
@@ -33,8 +33,6 @@ export interface MplWriterStats {
   longestTurnMs: number;
 }
 
-/** Rows between two looks at the clock: reading it costs more than one insert's share of a slice. */
-const ROWS_PER_CLOCK_CHECK = 16;
 /** Retention deletes this many rows per turn (a few µs each), between the writes. */
 const RETENTION_ROWS_PER_TURN = 100;
 /** A WAL checkpoint cycle starts after this many commits (each writes a few pages to the WAL)... */
@@ -204,22 +202,52 @@ export class MplWriter implements MessageLogSink {
     if (this.#queue.length > this.#head || this.#retentionDue || this.#checkpointer.copyDue) this.#schedule();
   }
 
+  /** Inserts in steps of ROWS_PER_INSERT entries until the batch is complete or the slice is used up. */
   #insertSlice(): void {
     const deadline = performance.now() + this.#o.sliceMs;
-    const queue = this.#queue;
-    const end = Math.min(queue.length, this.#head + this.#o.maxBatch);
+    const end = Math.min(this.#queue.length, this.#head + this.#o.maxBatch);
     if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
     while (this.#cursor < end) {
-      const entry = applyLogLevel(queue[this.#cursor]);
+      const upTo = Math.min(end, this.#cursor + ROWS_PER_INSERT);
+      const rows = upTo - this.#cursor === ROWS_PER_INSERT ? this.#plainRows(upTo) : undefined;
+      if (rows === undefined || !this.#tryInsertRows(rows)) this.#insertEach(upTo);
+      this.#cursor = upTo;
+      if (performance.now() >= deadline) return;
+    }
+  }
+
+  /** The entries from the cursor to `upTo` as stored, when one multi-row insert can take them all. */
+  #plainRows(upTo: number): MplEntry[] | undefined {
+    const rows: MplEntry[] = [];
+    for (let i = this.#cursor; i < upTo; i++) {
+      const entry = applyLogLevel(this.#queue[i]);
+      if (entry === undefined || entry.customHeaderProperties.length > 0) return undefined;
+      rows.push(entry);
+    }
+    return rows;
+  }
+
+  /** False when SQLite refused the statement for one of its rows: `#insertEach` then finds which. */
+  #tryInsertRows(rows: MplEntry[]): boolean {
+    try {
+      this.#store.insertRows(rows);
+      return true;
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      return false;
+    }
+  }
+
+  #insertEach(upTo: number): void {
+    for (let i = this.#cursor; i < upTo; i++) {
+      const entry = applyLogLevel(this.#queue[i]);
       try {
         if (entry !== undefined) this.#store.insert(entry);
       } catch (error) {
         if (isTransient(error)) throw error;
         // Retrying cannot help an entry SQLite refuses (a NOT NULL field missing, a value it cannot bind).
-        this.#refused.push(`${String(queue[this.#cursor]?.messageGuid)}: ${errorMessage(error)}`);
+        this.#refused.push(`${String(this.#queue[i]?.messageGuid)}: ${errorMessage(error)}`);
       }
-      this.#cursor++;
-      if ((this.#cursor & (ROWS_PER_CLOCK_CHECK - 1)) === 0 && performance.now() >= deadline) return;
     }
   }
 

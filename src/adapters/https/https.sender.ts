@@ -55,13 +55,9 @@ export class HttpsEndpoint implements SenderEndpoint {
   }
 
   async start(): Promise<void> {
-    this.#unregister = this.#ctx.services.http.register(this.#address, this.#ctx.flowId, (req, res, rest) => {
-      this.#serve(req, res, rest).catch((error) => {
-        if (!res.headersSent)
-          reject(res, 500, 'CW_ERR_UNEXPECTED', `The request failed: ${errorMessage(error)}`);
-        else res.destroy();
-      });
-    });
+    this.#unregister = this.#ctx.services.http.register(this.#address, this.#ctx.flowId, (req, res, rest) =>
+      this.#serve(req, res, rest),
+    );
   }
 
   async stop(): Promise<void> {
@@ -76,41 +72,66 @@ export class HttpsEndpoint implements SenderEndpoint {
     return [`${methods} ${path}${access}`];
   }
 
-  async #serve(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+  /**
+   * Answers one request. Without authentication and with a flow that runs synchronously, the whole
+   * request is handled in this call, without a promise; Basic authentication waits for the password
+   * check first.
+   */
+  #serve(req: IncomingMessage, res: ServerResponse, rest: string): void {
     const head = readRequestHead(req.rawHeaders, this.#headers);
-    const method = req.method ?? 'GET';
-    let user: string | undefined;
-    if (this.#basic) {
-      let auth: BasicAuthResult | Promise<BasicAuthResult>;
-      try {
-        auth = authenticateBasic(this.#ctx.services.secureStore, head.authorization);
-        if (auth instanceof Promise) auth = await auth;
-      } catch (error) {
-        if (!(error instanceof CausewayError && error.code === 'CW_ERR_AUTH_BUSY')) throw error;
-        res.setHeader('Retry-After', '1');
-        return rejectEarly(res, head, 503, error.code, error.message);
-      }
-      if (res.destroyed) return;
-      if (!auth) {
-        res.setHeader('WWW-Authenticate', 'Basic realm="Causeway", charset="UTF-8"');
-        return rejectEarly(
-          res,
-          head,
-          401,
-          'CW_ERR_HTTP_UNAUTHORIZED',
-          'Authentication required: send Basic auth of a user with access.',
-        );
-      }
-      if (!auth.roles.includes(this.#role))
-        return rejectEarly(
-          res,
-          head,
-          403,
-          'CW_ERR_HTTP_FORBIDDEN',
-          `User '${auth.user}' lacks the role '${this.#role}'.`,
-        );
-      user = auth.user;
+    if (!this.#basic) {
+      this.#accept(req, res, rest, head, undefined);
+      return;
     }
+    this.#authenticate(req, res, rest, head).catch((error) => failUnexpectedly(res, error));
+  }
+
+  async #authenticate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rest: string,
+    head: RequestHead,
+  ): Promise<void> {
+    let auth: BasicAuthResult | Promise<BasicAuthResult>;
+    try {
+      auth = authenticateBasic(this.#ctx.services.secureStore, head.authorization);
+      if (auth instanceof Promise) auth = await auth;
+    } catch (error) {
+      if (!(error instanceof CausewayError && error.code === 'CW_ERR_AUTH_BUSY')) throw error;
+      res.setHeader('Retry-After', '1');
+      return rejectEarly(res, head, 503, error.code, error.message);
+    }
+    if (res.destroyed) return;
+    if (!auth) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="Causeway", charset="UTF-8"');
+      return rejectEarly(
+        res,
+        head,
+        401,
+        'CW_ERR_HTTP_UNAUTHORIZED',
+        'Authentication required: send Basic auth of a user with access.',
+      );
+    }
+    if (!auth.roles.includes(this.#role))
+      return rejectEarly(
+        res,
+        head,
+        403,
+        'CW_ERR_HTTP_FORBIDDEN',
+        `User '${auth.user}' lacks the role '${this.#role}'.`,
+      );
+    this.#accept(req, res, rest, head, auth.user);
+  }
+
+  /** The caller may send: method and CSRF checks, then the message runs and its reply is written. */
+  #accept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rest: string,
+    head: RequestHead,
+    user: string | undefined,
+  ): void {
+    const method = req.method ?? 'GET';
     if (this.#csrf && (method === 'GET' || method === 'HEAD') && head.csrfToken?.toLowerCase() === 'fetch') {
       // Answered here, without running the flow: fetching a token must not trigger the integration.
       res.setHeader('X-CSRF-Token', csrfToken(user));
@@ -120,41 +141,56 @@ export class HttpsEndpoint implements SenderEndpoint {
     }
     if (this.#methods && !this.#methods.has(method)) {
       res.setHeader('Allow', this.#allow);
-      return rejectEarly(
+      rejectEarly(
         res,
         head,
         405,
         'CW_ERR_HTTP_METHOD_NOT_ALLOWED',
         `Method ${method} is not allowed here; use ${this.#allow}.`,
       );
+      return;
     }
     if (this.#csrf && CSRF_CHECKED_METHODS.has(method) && !csrfTokenValid(head.csrfToken, user)) {
       res.setHeader('X-CSRF-Token', 'Required');
-      return rejectEarly(
+      rejectEarly(
         res,
         head,
         403,
         'CW_ERR_HTTP_CSRF',
         "CSRF token missing or wrong: fetch one with GET and 'X-CSRF-Token: Fetch'.",
       );
+      return;
     }
     let body: Readable | string = '';
     if (head.contentLength !== undefined) {
       const length = Number(head.contentLength);
-      if (length > this.#maxBody)
-        return rejectEarly(res, head, 413, 'CW_ERR_BODY_TOO_LARGE', bodyTooLarge(this.#maxBody).message);
+      if (length > this.#maxBody) {
+        rejectEarly(res, head, 413, 'CW_ERR_BODY_TOO_LARGE', bodyTooLarge(this.#maxBody).message);
+        return;
+      }
       if (length > 0) body = req;
     } else if (head.chunked) {
       body = limitBody(req, this.#maxBody);
     }
     const exchange = this.#ctx.newExchange({ headers: head.headers, body });
     this.#setCamelHeaders(exchange, req, head, rest, user);
-    let result: DispatchResult;
+    let result: DispatchResult | Promise<DispatchResult>;
     try {
-      result = await this.#ctx.dispatch(exchange);
+      result = this.#ctx.dispatch(exchange);
     } catch (error) {
-      result = { exchange, error: error instanceof Error ? error : new Error(String(error)) };
+      result = { exchange, error: asError(error) };
     }
+    if (result instanceof Promise) {
+      result
+        .then(
+          (done) => this.#answer(req, res, done),
+          (error: unknown) => this.#answer(req, res, { exchange, error: asError(error) }),
+        )
+        .catch((error) => failUnexpectedly(res, error));
+    } else this.#answer(req, res, result);
+  }
+
+  #answer(req: IncomingMessage, res: ServerResponse, result: DispatchResult): void {
     if (res.destroyed) return;
     if (result.error) this.#fail(req, res, result.exchange, result.error);
     else writeReply(req, res, result.exchange.message, result.exchange.id);
@@ -210,6 +246,16 @@ export class HttpsEndpoint implements SenderEndpoint {
       });
     }
   }
+}
+
+/** A bug while answering (the flow's own errors are answered by #fail): the client is not left hanging. */
+function failUnexpectedly(res: ServerResponse, error: unknown): void {
+  if (!res.headersSent) reject(res, 500, 'CW_ERR_UNEXPECTED', `The request failed: ${errorMessage(error)}`);
+  else res.destroy();
+}
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
 
 /** The request stream behind a counter; errors of the request (client gone) reach the flow's reader. */

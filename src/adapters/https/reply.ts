@@ -42,24 +42,14 @@ export function writeReply(
   exchangeId: string,
 ): void {
   const status = replyStatus(message.headers.get('CamelHttpResponseCode'));
-  res.statusCode = status;
-  for (const [name, value] of message.headers) {
-    if (!isReplyHeader(name)) continue;
-    const text = headerText(value);
-    if (text === undefined) continue;
-    try {
-      res.setHeader(name, text);
-    } catch {
-      // A value with a line break or a non-token name cannot be sent; it is left out, not the reply.
-    }
-  }
-  res.setHeader(MPL_ID_HEADER, exchangeId);
+  const fields = replyFields(message, exchangeId);
   const body = message.body;
   const noBody = req.method === 'HEAD' || status === 204 || status === 304;
   if (body.isStream) {
     const stream = body.stream();
     if (noBody) {
       stream.resume();
+      sendHead(res, status, fields);
       res.end();
       return;
     }
@@ -67,23 +57,58 @@ export function writeReply(
       // The request itself echoed back, with its known length instead of chunked encoding. A small
       // body is gathered and sent in one write: piping costs more than the copy.
       const length = Number(req.headers['content-length']);
-      res.setHeader('Content-Length', length);
+      fields.push('Content-Length', String(length));
+      sendHead(res, status, fields);
       if (length <= SMALL_ECHO) {
         sendWhole(req, res);
         return;
       }
-    }
+    } else sendHead(res, status, fields);
     pipeTo(stream, res);
     return;
   }
   if (status === 204 || status === 304) {
+    sendHead(res, status, fields);
     res.end();
     return;
   }
   // HEAD announces the length a GET would send, without the bytes.
   const data = body.buffer();
-  res.setHeader('Content-Length', data.length);
+  fields.push('Content-Length', String(data.length));
+  sendHead(res, status, fields);
   res.end(req.method === 'HEAD' ? undefined : data);
+}
+
+/** The reply's header fields as a flat [name, value, ...] list: the message's reply headers and the log id. */
+function replyFields(message: Message, exchangeId: string): Array<string | string[]> {
+  const fields: Array<string | string[]> = [];
+  for (const [name, value] of message.headers) {
+    if (!isReplyHeader(name)) continue;
+    const text = headerText(value);
+    if (text !== undefined) fields.push(name, text);
+  }
+  fields.push(MPL_ID_HEADER, exchangeId);
+  return fields;
+}
+
+/**
+ * Sets status and headers in one `writeHead` call, Node's cheapest way (no per-header bookkeeping).
+ * Node refuses the whole list when one header has a line break or a name that is not a token; then
+ * each header is set on its own and the refused ones are left out, not the reply.
+ */
+function sendHead(res: ServerResponse, status: number, fields: Array<string | string[]>): void {
+  try {
+    res.writeHead(status, fields);
+  } catch {
+    res.statusCode = status;
+    for (let i = 0; i < fields.length; i += 2) {
+      try {
+        res.setHeader(fields[i] as string, fields[i + 1]);
+      } catch {
+        // Left out, see above.
+      }
+    }
+  }
 }
 
 function headerText(value: unknown): string | string[] | undefined {

@@ -42,8 +42,10 @@ class ProcessDirectConsumer implements SenderEndpoint {
 
   async start(): Promise<void> {
     // A UserError here (the address is another flow's) stops the deployment with its hint.
-    this.#unregister = this.#ctx.services.processDirect.register(this.#address, this.#ctx.flowId, (caller) =>
-      this.#ctx.dispatch(this.#exchangeFor(caller)),
+    this.#unregister = this.#ctx.services.processDirect.register(
+      this.#address,
+      this.#ctx.flowId,
+      async (caller) => this.#ctx.dispatch(this.#exchangeFor(caller)),
     );
   }
 

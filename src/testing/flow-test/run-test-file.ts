@@ -98,7 +98,7 @@ async function runTest(loaded: LoadedTestFile, test: LoadedTest): Promise<TestRe
       headers: input.headers,
       properties: input.properties,
     });
-    const run = await withTimeout(main.runner.dispatch(exchange), loaded.timeoutMs);
+    const run = await withTimeout(Promise.resolve(main.runner.dispatch(exchange)), loaded.timeoutMs);
     if (!run) {
       return result([
         { check: 'timeout', lines: [`the message did not finish within ${loaded.timeoutMs} ms`] },
