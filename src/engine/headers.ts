@@ -43,6 +43,11 @@ export class Headers implements Iterable<[string, unknown]> {
     for (const { name, value } of this.#entries.values()) yield [name, value];
   }
 
+  /** Calls `fn` for each header with its name as first set: cheaper than iterating on the message path. */
+  forEach(fn: (value: unknown, name: string) => void): void {
+    for (const entry of this.#entries.values()) fn(entry.value, entry.name);
+  }
+
   toObject(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const { name, value } of this.#entries.values()) out[name] = value;

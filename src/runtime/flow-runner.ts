@@ -44,7 +44,15 @@ export class FlowRunner {
 
   newExchange(init: ExchangeInit = {}): Exchange {
     const level = effectiveLevel(this.logLevel, this.#levelSetAt, Date.now());
-    return new Exchange({ ...init, flowId: this.flowId, log: init.log ?? new MessageLog(level) });
+    // Spelled out rather than spread: this runs once per message.
+    return new Exchange({
+      body: init.body,
+      headers: init.headers,
+      properties: init.properties,
+      correlationId: init.correlationId,
+      flowId: this.flowId,
+      log: init.log ?? new MessageLog(level),
+    });
   }
 
   /** Messages being processed now; a replaced flow version is closed once this is zero. */

@@ -82,11 +82,11 @@ export function writeReply(
 /** The reply's header fields as a flat [name, value, ...] list: the message's reply headers and the log id. */
 function replyFields(message: Message, exchangeId: string): Array<string | string[]> {
   const fields: Array<string | string[]> = [];
-  for (const [name, value] of message.headers) {
-    if (!isReplyHeader(name)) continue;
+  message.headers.forEach((value, name) => {
+    if (!isReplyHeader(name)) return;
     const text = headerText(value);
     if (text !== undefined) fields.push(name, text);
-  }
+  });
   fields.push(MPL_ID_HEADER, exchangeId);
   return fields;
 }
