@@ -158,6 +158,17 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     }
   });
 
+  test('under load full chunks go in as they come and commit every maxBatch, before the flush interval', async () => {
+    const w = writer({ flushIntervalMs: 60_000, maxBatch: 2 * ROWS_PER_INSERT });
+    writeMany(w, 2 * ROWS_PER_INSERT + 5);
+    for (let i = 0; i < 200 && w.stats.committed < 2 * ROWS_PER_INSERT; i++) await sleep(5);
+    await sleep(20);
+    assert.equal(w.stats.committed, 2 * ROWS_PER_INSERT, 'the last 5 wait for the flush interval');
+    assert.equal(stored().count, 2 * ROWS_PER_INSERT);
+    await w.close();
+    assert.equal(stored().count, 2 * ROWS_PER_INSERT + 5);
+  });
+
   test('an entry stored already is replaced when it comes again within a multi-row insert', async () => {
     const w = writer();
     const plain = (n: number, status: MplEntry['status'] = 'COMPLETED') =>

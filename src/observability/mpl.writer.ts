@@ -47,12 +47,13 @@ const CHECKPOINT_ENTRIES = 2500;
 const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
 
 /**
- * The runtime's MessageLogSink, on the main thread. `write` only appends to an array. A timer (or a
- * full batch) starts the drain: each turn of the event loop inserts entries for at most `sliceMs`, then
- * yields with setImmediate, so the message path never waits behind the log for more than about a
- * millisecond. A transaction spans turns and commits every `maxBatch` entries or when the queue is empty:
- * few commits, and a killed process leaves a committed prefix. A failed commit keeps its entries queued
- * and is retried after a backoff; an entry SQLite refuses is dropped and reported, the others go on.
+ * The runtime's MessageLogSink, on the main thread. `write` only appends to an array. Each full chunk of
+ * ROWS_PER_INSERT entries is inserted on the next turn of the event loop (one multi-row statement, a few
+ * dozen µs), so under load the log is written evenly as messages finish instead of in bursts; a turn
+ * never works longer than about `sliceMs`. A transaction spans turns and commits every `maxBatch`
+ * entries, or when the flush interval has passed (then the rest of a chunk goes too): few commits, and
+ * a killed process leaves a committed prefix. A failed commit keeps its entries queued and is retried
+ * after a backoff; an entry SQLite refuses is dropped and reported, the others go on.
  */
 export class MplWriter implements MessageLogSink {
   readonly #o: Required<MplWriterOptions>;
@@ -66,8 +67,11 @@ export class MplWriter implements MessageLogSink {
   #cursor = 0;
   /** Entries of the open transaction that SQLite refused: dropped and reported when it commits. */
   #refused: string[] = [];
+  /** The flush interval's timer, or the backoff's after a failure. */
   #timer?: NodeJS.Timeout;
   #immediate?: NodeJS.Immediate;
+  /** Everything queued is to be committed now (the flush interval passed, or flush was called), not only full chunks. */
+  #flushDue = false;
   #retentionDue = true;
   readonly #retention: NodeJS.Timeout;
   #failures = 0;
@@ -119,15 +123,15 @@ export class MplWriter implements MessageLogSink {
     this.#stats.written++;
     // While a drain is scheduled it takes this entry too; while a retry waits, its timer is left alone.
     if (this.#immediate !== undefined || this.#failures > 0) return;
-    if (this.#queue.length - this.#head >= this.#o.maxBatch) this.#schedule();
-    else this.#timer ??= setTimeout(() => this.#schedule(), this.#o.flushIntervalMs);
+    if (this.#queue.length - this.#cursor >= ROWS_PER_INSERT) this.#schedule();
+    else this.#timer ??= setTimeout(() => this.#flushNow(), this.#o.flushIntervalMs);
   }
 
   /** Resolves once everything written before the call is committed (or dropped). */
   flush(): Promise<void> {
     if (this.#settled === this.#accepted) return Promise.resolve();
     const upTo = this.#accepted;
-    this.#schedule();
+    this.#flushNow();
     return new Promise((resolve) => this.#waiters.push({ upTo, resolve }));
   }
 
@@ -171,10 +175,16 @@ export class MplWriter implements MessageLogSink {
 
   /** Runs the drain on the next turn (a referenced immediate: a process ending naturally writes its log). */
   #schedule(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     if (this.#stopped) return;
     this.#immediate ??= setImmediate(() => this.#drain());
+  }
+
+  /** Everything queued goes to the store now, and is committed. */
+  #flushNow(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#flushDue = true;
+    this.#schedule();
   }
 
   /** One slice of work, then yield: a checkpoint copy, retention, a commit, or inserts for `sliceMs`. */
@@ -186,30 +196,55 @@ export class MplWriter implements MessageLogSink {
     if (took > this.#stats.longestTurnMs) this.#stats.longestTurnMs = took;
   }
 
+  /**
+   * One kind of work per turn, each short: a checkpoint copy or retention (between transactions), a
+   * commit (when the batch is full, or at a flush once all is inserted), or inserts of the full chunks
+   * waiting (all of them at a flush). Under load the inserts thus run a chunk at a time as entries come
+   * in, a few dozen µs per turn, rather than in bursts that would hold up messages.
+   */
   #turn(): void {
     const open = this.#cursor > this.#head;
+    const waiting = this.#queue.length - this.#cursor;
     try {
-      // One kind of work per turn: a commit or a checkpoint copy can take about a millisecond too.
       if (!open && this.#checkpointer.copyDue) this.#checkpointer.copy();
       else if (!open && this.#retentionDue) this.#purge();
-      else if (
-        open &&
-        (this.#cursor === this.#queue.length || this.#cursor - this.#head >= this.#o.maxBatch)
-      ) {
+      else if (open && this.#batchFull()) this.#commit();
+      else if (open && waiting === 0 && this.#flushDue) {
+        // What was queued when the flush came is committed; later entries wait for a chunk or the timer.
         this.#commit();
-      } else this.#insertSlice();
+        this.#flushDue = false;
+      } else if (waiting >= ROWS_PER_INSERT || (waiting > 0 && this.#flushDue)) this.#insertSlice();
     } catch (error) {
       this.#failed(error);
       return;
     }
     this.#failures = 0;
-    if (this.#queue.length > this.#head || this.#retentionDue || this.#checkpointer.copyDue) this.#schedule();
+    this.#next();
+  }
+
+  #batchFull(): boolean {
+    return this.#cursor - this.#head >= this.#o.maxBatch;
+  }
+
+  /** After a turn: go on at once while there is work to do now, else let the flush interval run. */
+  #next(): void {
+    const open = this.#cursor > this.#head;
+    const waiting = this.#queue.length - this.#cursor;
+    const now =
+      (!open && (this.#checkpointer.copyDue || this.#retentionDue)) ||
+      (open && this.#batchFull()) ||
+      waiting >= ROWS_PER_INSERT ||
+      (this.#flushDue && (open || waiting > 0));
+    if (now) this.#schedule();
+    else if (open || waiting > 0) this.#timer ??= setTimeout(() => this.#flushNow(), this.#o.flushIntervalMs);
   }
 
   /** Inserts in steps of ROWS_PER_INSERT entries until the batch is complete or the slice is used up. */
   #insertSlice(): void {
     const deadline = performance.now() + this.#o.sliceMs;
-    const end = Math.min(this.#queue.length, this.#head + this.#o.maxBatch);
+    const waiting = this.#queue.length - this.#cursor;
+    const ready = this.#flushDue ? waiting : waiting - (waiting % ROWS_PER_INSERT);
+    const end = Math.min(this.#cursor + ready, this.#head + this.#o.maxBatch);
     if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
     while (this.#cursor < end) {
       const upTo = Math.min(end, this.#cursor + ROWS_PER_INSERT);
@@ -327,7 +362,8 @@ export class MplWriter implements MessageLogSink {
         ),
       );
     }
-    this.#timer = setTimeout(() => this.#schedule(), delay);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#flushNow(), delay);
   }
 
   #settle(): void {
