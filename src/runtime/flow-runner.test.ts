@@ -120,6 +120,37 @@ describe('FlowRunner', () => {
     assert.match(error!.message, /reached 4 iterations/);
   });
 
+  it('answers a flow whose steps all run synchronously without a promise, its log written', () => {
+    const entries: MplEntry[] = [];
+    const text = ['id: sync', 'steps:', '  - contentModifier: { body: { value: done } }'].join('\n');
+    const { flow: sync } = compileFlow(text, {
+      file: '/flows/sync.yaml',
+      services: detachedServices(entries),
+    });
+    const result = sync!.runner.dispatch(sync!.runner.newExchange({ body: 'in' }));
+    assert.ok(!(result instanceof Promise));
+    assert.equal(result.error, undefined);
+    assert.equal(result.exchange.message.body.text(), 'done');
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0].status, 'COMPLETED');
+    assert.equal(sync!.runner.inFlight, 0);
+  });
+
+  it('fails a synchronous step without a promise when there is no exception subprocess', () => {
+    const entries: MplEntry[] = [];
+    const text = ['id: sync', 'steps:', '  - errorEnd: {}'].join('\n');
+    const { flow: sync, diagnostics } = compileFlow(text, {
+      file: '/flows/sync.yaml',
+      services: detachedServices(entries),
+    });
+    assert.deepEqual(diagnostics, []);
+    const result = sync!.runner.dispatch(sync!.runner.newExchange({ body: 'in' }));
+    assert.ok(!(result instanceof Promise));
+    assert.ok(result.error);
+    assert.equal(entries[0].status, 'FAILED');
+    assert.equal(sync!.runner.inFlight, 0);
+  });
+
   it('writes nothing at log level NONE', async () => {
     const { entries } = await run(`logLevel: NONE\n${flow()}`, backend('reply'));
     assert.equal(entries.length, 0);
