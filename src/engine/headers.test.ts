@@ -17,7 +17,9 @@ describe('Headers', () => {
     ]);
     headers.set('X-ONE', 'one');
     const seen: Array<[string, unknown]> = [];
-    headers.forEach((value, name) => seen.push([name, value]));
+    headers.forEach((value, name) => {
+      seen.push([name, value]);
+    });
     assert.deepEqual(seen, [
       ['X-One', 'one'],
       ['x-two', 'two'],

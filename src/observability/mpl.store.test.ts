@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { UserError } from '../errors.ts';
 import { sampleEntry } from './mpl.fixtures.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './mpl.schema.ts';
+import { SCHEMA_VERSION } from './mpl.schema.ts';
 import { MplStore } from './mpl.store.ts';
 
 describe('MplStore', () => {
