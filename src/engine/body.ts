@@ -125,12 +125,16 @@ export class Body {
     return this.#buffer;
   }
 
-  /** The content parsed as JSON (cached). A body set from data returns that data itself. */
-  json(): unknown {
+  /**
+   * The content parsed as JSON (cached). A body set from data returns that data itself. `parse` is
+   * the JSON.parse to use when the body is parsed now: a script passes its own context's, so that
+   * the data has its realm's prototypes; a body parsed already is returned as it is.
+   */
+  json(parse: (text: string) => unknown = JSON.parse): unknown {
     if (!this.#json) {
       const text = this.text();
       try {
-        this.#json = { value: text.length === 0 ? null : JSON.parse(text) };
+        this.#json = { value: text.length === 0 ? null : parse(text) };
       } catch (cause) {
         throw new UserError(
           'CW_ERR_CONVERSION',
