@@ -47,52 +47,47 @@ export class Body {
   materialize(limit = Number.POSITIVE_INFINITY): Promise<void> {
     const stream = this.#stream;
     if (!stream) return Promise.resolve();
-    // Plain events rather than an async iterator: this runs once per message with a body.
+    // Plain `on` listeners removed together rather than `once` or an async iterator: this runs for
+    // every message with a body, and each `once` wraps its listener in two more objects.
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const onData = (chunk: Buffer | string) => {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        size += buf.length;
-        if (size > limit) {
-          cleanup();
-          stream.destroy();
-          reject(
-            new UserError('CW_ERR_BODY_TOO_LARGE', `The message body is larger than ${limit} bytes.`, {
-              hint: 'Raise the body size limit of the sender, or use a streaming step such as the splitter.',
-            }),
-          );
-          return;
-        }
-        chunks.push(buf);
-      };
-      const onEnd = () => {
-        cleanup();
+      const settle = (error?: Error) => {
+        stream.off('data', onData);
+        stream.off('end', onEnd);
+        stream.off('error', settle);
+        stream.off('close', onClose);
+        if (error) return reject(error);
         this.#stream = undefined;
         this.#buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         resolve();
       };
-      const onError = (error: Error) => {
-        cleanup();
-        reject(error);
+      const onData = (chunk: Buffer | string) => {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += buf.length;
+        if (size <= limit) {
+          chunks.push(buf);
+          return;
+        }
+        settle(
+          new UserError('CW_ERR_BODY_TOO_LARGE', `The message body is larger than ${limit} bytes.`, {
+            hint: 'Raise the body size limit of the sender, or use a streaming step such as the splitter.',
+          }),
+        );
+        stream.destroy();
       };
+      const onEnd = () => settle();
       // A sender that goes away mid-body closes the stream without an end.
       const onClose = () =>
-        onError(
+        settle(
           new OperationalError('CW_ERR_BODY_INCOMPLETE', 'The message body ended before it was complete.', {
             hint: 'The sender closed the connection while sending; it may send again.',
           }),
         );
-      const cleanup = () => {
-        stream.off('data', onData);
-        stream.off('end', onEnd);
-        stream.off('error', onError);
-        stream.off('close', onClose);
-      };
       stream.on('data', onData);
-      stream.once('end', onEnd);
-      stream.once('error', onError);
-      stream.once('close', onClose);
+      stream.on('end', onEnd);
+      stream.on('error', settle);
+      stream.on('close', onClose);
     });
   }
 
@@ -125,12 +120,16 @@ export class Body {
     return this.#buffer;
   }
 
-  /** The content parsed as JSON (cached). A body set from data returns that data itself. */
-  json(): unknown {
+  /**
+   * The content parsed as JSON (cached). A body set from data returns that data itself. `parse` is
+   * the JSON.parse to use when the body is parsed now: a script passes its own context's, so that
+   * the data has its realm's prototypes; a body parsed already is returned as it is.
+   */
+  json(parse: (text: string) => unknown = JSON.parse): unknown {
     if (!this.#json) {
       const text = this.text();
       try {
-        this.#json = { value: text.length === 0 ? null : JSON.parse(text) };
+        this.#json = { value: text.length === 0 ? null : parse(text) };
       } catch (cause) {
         throw new UserError(
           'CW_ERR_CONVERSION',

@@ -64,7 +64,7 @@ export class Exchange {
     this.correlationId = init.correlationId ?? this.id;
     this.flowId = init.flowId ?? '';
     this.message = new Message(init.body, init.headers);
-    this.properties = new Map(Object.entries(init.properties ?? {}));
+    this.properties = init.properties ? new Map(Object.entries(init.properties)) : new Map();
     this.log = init.log ?? new MessageLog();
   }
 

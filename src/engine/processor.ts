@@ -6,15 +6,27 @@ import type { Exchange } from './exchange.ts';
  */
 export type Processor = (exchange: Exchange) => void | Promise<void>;
 
-/** Runs processors in order, stopping when one marks the exchange stopped (End, Terminate). */
+/**
+ * Runs processors in order, stopping when one marks the exchange stopped (End, Terminate). Steps that
+ * finish synchronously run without a promise, so a flow of such steps stays synchronous; from the first
+ * step that returns a promise, the rest run after it.
+ */
 export function sequence(processors: Processor[]): Processor {
   if (processors.length === 0) return () => {};
   if (processors.length === 1) return processors[0];
-  return async (exchange) => {
-    for (const processor of processors) {
+  const rest = async (exchange: Exchange, pending: Promise<void>, next: number): Promise<void> => {
+    await pending;
+    for (let i = next; i < processors.length; i++) {
       if (exchange.stopped) return;
-      const pending = processor(exchange);
-      if (pending) await pending;
+      const step = processors[i](exchange);
+      if (step) await step;
+    }
+  };
+  return (exchange) => {
+    for (let i = 0; i < processors.length; i++) {
+      if (exchange.stopped) return;
+      const pending = processors[i](exchange);
+      if (pending) return rest(exchange, pending, i + 1);
     }
   };
 }

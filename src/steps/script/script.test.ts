@@ -80,6 +80,26 @@ function processData(message) {
     assert.equal(ex.message.body.text(), 'undefined,undefined,undefined');
   });
 
+  it("gives the body's JSON the script's own Array and Object, whatever the script does to JSON", async () => {
+    const source = `
+JSON.parse = () => 'replaced';
+function processData(message) {
+  const order = message.getBody('json');
+  const same = order === message.getBodyAsJson();
+  message.setBody([order.items instanceof Array, order instanceof Object, same, [...order.items].length].join(','));
+  return message;
+}`;
+    const ex = await runSteps(inline(source), { body: '{"items":[1,2,3]}' });
+    assert.equal(ex.message.body.text(), 'true,true,true,3');
+  });
+
+  it('keeps changes a script makes to the parsed body in place for the steps after it', async () => {
+    const source = `function processData(message) { message.getBody('json').id = 2; return message; }`;
+    const readId = "- contentModifier: { headers: [{ name: id, source: jsonpath, value: '$.id' }] }";
+    const ex = await runSteps(`${inline(source)}\n${readId}`, { body: '{"id":1}' });
+    assert.equal(ex.message.headers.get('id'), 2);
+  });
+
   it('stops an endless loop and a promise that never settles after timeoutMs', async () => {
     const loop = 'function processData(message) { while (true) {} }';
     const started = Date.now();
