@@ -73,11 +73,16 @@ test('beyond the queue, checks are refused with 503 and Retry-After; verified cl
   const flood = Array.from({ length: 8 }, (_, i) =>
     fetch(ep.url(), { method: 'POST', body: 'x', headers: basic(`intruder${i}`, `guess-${i}`) }),
   );
-  const started = performance.now();
+  let floodAnswered = false;
+  const flooded = Promise.all(flood).then((answers) => {
+    floodAnswered = true;
+    return answers;
+  });
   const known = await fetch(ep.url(), { method: 'POST', body: 'x', headers: basic('alice', 'pw-alice') });
   assert.equal(known.status, 200);
-  assert.ok(performance.now() - started < 30, 'a verified password is answered from the cache');
-  const answers = await Promise.all(flood);
+  // Three wrong passwords are hashed one after the other; the verified one does not wait for them.
+  assert.equal(floodAnswered, false, 'a verified password is answered from the cache');
+  const answers = await flooded;
   assert.deepEqual(
     answers.map((r) => r.status),
     [401, 401, 401, 503, 503, 503, 503, 503],

@@ -135,3 +135,35 @@ test('a 50 MB echo streams through without holding the body in memory', async (t
   assert.ok(growth < 30, `RSS grew by ${growth.toFixed(1)} MB while echoing 50 MB`);
   assert.deepEqual(streamed, [true, true], 'the flow got the request stream, not a copy');
 });
+
+test('a small body of known length is read before the flow runs; a larger one stays a stream', async (t) => {
+  const streamed: boolean[] = [];
+  const ep = await startEndpoint({ address: '/echo' }, (ex) => {
+    streamed.push(ex.message.body.isStream);
+  });
+  t.after(() => ep.close());
+  const small = await send(ep.url(), Buffer.alloc(1000, 97), 64, { contentLength: 64_000, keep: true });
+  assert.equal(small.status, 200);
+  assert.equal(small.text, 'a'.repeat(64_000));
+  assert.equal(small.headers['content-length'], '64000');
+  const large = await send(ep.url(), Buffer.alloc(1000, 98), 70, { contentLength: 70_000, keep: true });
+  assert.equal(large.status, 200);
+  assert.equal(large.text, 'b'.repeat(70_000));
+  assert.equal(large.headers['content-length'], '70000');
+  assert.deepEqual(streamed, [false, true]);
+});
+
+test('a client that breaks off while sending a small body does not run the flow', async (t) => {
+  const ep = await startEndpoint({ address: '/echo' }, () => {});
+  t.after(() => ep.close());
+  await new Promise<void>((resolve) => {
+    const req = request(ep.url(), { method: 'POST', headers: { 'content-length': 1000 } });
+    req.on('error', () => resolve());
+    req.write('only a part', () => setTimeout(() => req.destroy(), 50));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(ep.exchanges.length, 0);
+  const after = await fetch(ep.url(), { method: 'POST', body: 'next' });
+  assert.equal(await after.text(), 'next');
+  assert.equal(ep.exchanges.length, 1);
+});

@@ -20,6 +20,12 @@ import {
 
 /** Bodies up to this size are read and dropped after an early rejection, keeping the connection; larger ones close it. */
 const DRAIN_LIMIT = 64 * 1024;
+/**
+ * Bodies of a known length up to this size are read into memory before the flow runs, as any plain
+ * server would: a flow of synchronous steps then runs without a promise. Larger and chunked bodies
+ * reach the flow as a stream and are read only by a step that needs them.
+ */
+const READ_AHEAD_LIMIT = 64 * 1024;
 
 /**
  * One flow's HTTPS endpoint. Everything that depends only on the options is worked out here, once;
@@ -168,10 +174,26 @@ export class HttpsEndpoint implements SenderEndpoint {
         rejectEarly(res, head, 413, 'CW_ERR_BODY_TOO_LARGE', bodyTooLarge(this.#maxBody).message);
         return;
       }
+      if (length > 0 && length <= READ_AHEAD_LIMIT) {
+        readWhole(req, (whole) => this.#run(req, res, rest, head, user, whole));
+        return;
+      }
       if (length > 0) body = req;
     } else if (head.chunked) {
       body = limitBody(req, this.#maxBody);
     }
+    this.#run(req, res, rest, head, user, body);
+  }
+
+  /** Runs the flow with the request's body and answers with its result. */
+  #run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rest: string,
+    head: RequestHead,
+    user: string | undefined,
+    body: Readable | Buffer | string,
+  ): void {
     const exchange = this.#ctx.newExchange({ headers: head.headers, body });
     this.#setCamelHeaders(exchange, req, head, rest, user);
     let result: DispatchResult | Promise<DispatchResult>;
@@ -256,6 +278,27 @@ function failUnexpectedly(res: ServerResponse, error: unknown): void {
 
 function asError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+/**
+ * Reads a small request body into one Buffer; `done` runs with it at the end. A request that breaks
+ * off (the client went away) never runs the flow: there is nobody to answer.
+ */
+function readWhole(req: IncomingMessage, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  const onData = (chunk: Buffer) => chunks.push(chunk);
+  const onEnd = () => {
+    stop();
+    done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  };
+  const stop = () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+  };
+  req.on('data', onData);
+  req.on('end', onEnd);
+  // Stays on: an error without a listener (client gone) would end the process.
+  req.on('error', stop);
 }
 
 /** The request stream behind a counter; errors of the request (client gone) reach the flow's reader. */

@@ -6,9 +6,6 @@ import { HOP_BY_HOP_HEADERS } from '../hop-by-hop.ts';
 /** The header that tells the caller which message processing log belongs to its request (CPI's name). */
 export const MPL_ID_HEADER = 'SAP_MessageProcessingLogID';
 
-/** Echoed request bodies up to this size are sent in one write instead of piped. */
-const SMALL_ECHO = 64 * 1024;
-
 /** Headers that describe one connection or one request, never a reply. */
 const NOT_IN_REPLY: ReadonlySet<string> = new Set([
   ...HOP_BY_HOP_HEADERS,
@@ -54,16 +51,10 @@ export function writeReply(
       return;
     }
     if (stream === req && req.headers['content-length'] !== undefined) {
-      // The request itself echoed back, with its known length instead of chunked encoding. A small
-      // body is gathered and sent in one write: piping costs more than the copy.
-      const length = Number(req.headers['content-length']);
-      fields.push('Content-Length', String(length));
-      sendHead(res, status, fields);
-      if (length <= SMALL_ECHO) {
-        sendWhole(req, res);
-        return;
-      }
-    } else sendHead(res, status, fields);
+      // The request itself echoed back, with its known length instead of chunked encoding.
+      fields.push('Content-Length', req.headers['content-length']);
+    }
+    sendHead(res, status, fields);
     pipeTo(stream, res);
     return;
   }
@@ -138,11 +129,4 @@ function pipeTo(stream: Readable, res: ServerResponse): void {
     if (!stream.readableEnded) stream.destroy();
   });
   stream.pipe(res);
-}
-
-function sendWhole(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.once('error', () => res.destroy());
-  req.once('end', () => res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
 }
