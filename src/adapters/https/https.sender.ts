@@ -282,23 +282,13 @@ function asError(thrown: unknown): Error {
 
 /**
  * Reads a small request body into one Buffer; `done` runs with it at the end. A request that breaks
- * off (the client went away) never runs the flow: there is nobody to answer.
+ * off (the client went away) never ends, so the flow never runs: there is nobody to answer. Node emits
+ * no 'error' on such a request when nobody listens, and the listeners go with the request.
  */
 function readWhole(req: IncomingMessage, done: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
-  const onData = (chunk: Buffer) => chunks.push(chunk);
-  const onEnd = () => {
-    stop();
-    done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  };
-  const stop = () => {
-    req.off('data', onData);
-    req.off('end', onEnd);
-  };
-  req.on('data', onData);
-  req.on('end', onEnd);
-  // Stays on: an error without a listener (client gone) would end the process.
-  req.on('error', stop);
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
 }
 
 /** The request stream behind a counter; errors of the request (client gone) reach the flow's reader. */
