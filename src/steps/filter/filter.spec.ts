@@ -1,9 +1,9 @@
-import { Type } from '@sinclair/typebox';
 import type * as JsonPathPlus from 'jsonpath-plus';
 import { lazyModule } from '../../engine/lazy-module.ts';
 import { UserError } from '../../errors.ts';
 import { evaluationError } from '../../expression/errors.ts';
 import { formatPath } from '../../flow/path.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { valueType } from '../content-modifier/java-types.ts';
 import { defineStep } from '../step.spec.ts';
 import { xpathResultToValue } from './xpath-result.ts';
