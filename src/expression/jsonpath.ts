@@ -1,11 +1,19 @@
-import { JSONPath } from 'jsonpath-plus';
+import type * as JsonPathPlus from 'jsonpath-plus';
 import type { Exchange } from '../engine/exchange.ts';
+import { lazyModule } from '../engine/lazy-module.ts';
 import { ExpressionSyntaxError, evaluationError } from './errors.ts';
 import type { Expression } from './expression.ts';
 
+/** Loaded by the first flow with a JSONPath. */
+const jsonpathPlus = lazyModule<typeof JsonPathPlus>('jsonpath-plus');
+
 /** jsonpath-plus's filter compiler (jsep-based, no eval), reached to check filters at deploy time. */
-const SafeScript = (JSONPath.prototype as unknown as { safeVm: { Script: new (code: string) => unknown } })
-  .safeVm.Script;
+function safeScript(): new (code: string) => unknown {
+  const prototype = jsonpathPlus().JSONPath.prototype as unknown as {
+    safeVm: { Script: new (code: string) => unknown };
+  };
+  return prototype.safeVm.Script;
+}
 const HINT = "Write a JSONPath such as $.order.items[*].id or $.items[?(@.price > 10)].name (text in '…').";
 
 /**
@@ -20,7 +28,7 @@ export function compileJsonPath(source: string): Expression {
     evaluate(exchange: Exchange): unknown {
       let matches: unknown[];
       try {
-        matches = JSONPath({
+        matches = jsonpathPlus().JSONPath({
           path: source,
           json: exchange.message.body.json() as object,
           wrap: true,
@@ -77,7 +85,7 @@ function checkScript(source: string, start: number, fail: (offset: number, what:
   const code = source.slice(start, end - 1);
   try {
     // '@' → '_' keeps every offset while making @, @.x and @parent plain identifiers.
-    new SafeScript(code.replaceAll('@', '_'));
+    new (safeScript())(code.replaceAll('@', '_'));
   } catch (error) {
     const message = (error as Error).message;
     const at = Number(/at character (\d+)/.exec(message)?.[1] ?? 0);

@@ -1,6 +1,6 @@
-import { XMLSerializer } from '@xmldom/xmldom';
-import xpath from 'xpath';
+import type * as XmlDom from '@xmldom/xmldom';
 import type { Exchange } from '../engine/exchange.ts';
+import { lazyModule } from '../engine/lazy-module.ts';
 import { ExpressionSyntaxError, evaluationError } from './errors.ts';
 import type { Expression, NamespaceMap, Predicate, XPathResultType } from './expression.ts';
 
@@ -27,12 +27,17 @@ interface XPathParserClass {
   gotoTable: string[];
   productions: Array<[number, number]>;
 }
-const lib = xpath as unknown as { parse(source: string): ParsedXPath; XPathParser: XPathParserClass };
+interface XPathLibrary {
+  parse(source: string): ParsedXPath;
+  XPathParser: XPathParserClass;
+}
+/** Loaded by the first flow with an XPath, so that a runtime without XML holds no XML library. */
+const lib = lazyModule<XPathLibrary>('xpath');
+const xmldom = lazyModule<typeof XmlDom>('@xmldom/xmldom');
 
 const QNAME = 18;
 const FUNCTION_NAME = 13;
 const PREFIX_WILDCARD = 19;
-const serializer = new XMLSerializer();
 const SYNTAX_HINT =
   "Write an XPath 1.0 expression, for example /ns0:Order/Total or count(//Item) > 2 (string literals in '…').";
 
@@ -95,7 +100,7 @@ function resultReader(type: XPathResultType, parsed: ParsedXPath): (options: Eva
 /** Elements as XML text; attributes and text nodes as their value, as CPI's Filter returns them. */
 function serialize(node: XmlNode): string {
   if (node.nodeType === 2 || node.nodeType === 3 || node.nodeType === 4) return node.nodeValue ?? '';
-  return serializer.serializeToString(node as never);
+  return new (xmldom().XMLSerializer)().serializeToString(node as never);
 }
 
 function parse(source: string, namespaces: NamespaceMap): ParsedXPath {
@@ -104,7 +109,7 @@ function parse(source: string, namespaces: NamespaceMap): ParsedXPath {
   }
   let tokens: [number[], string[]];
   try {
-    tokens = new lib.XPathParser().tokenize(source);
+    tokens = new (lib().XPathParser)().tokenize(source);
   } catch (error) {
     const char = /Unexpected character (.)/.exec((error as Error).message)?.[1];
     const offset = char === undefined ? 0 : Math.max(0, source.indexOf(char));
@@ -118,7 +123,7 @@ function parse(source: string, namespaces: NamespaceMap): ParsedXPath {
     throw new ExpressionSyntaxError('xpath', source, positions[bad], what, SYNTAX_HINT);
   }
   checkPrefixes(source, tokens, positions, namespaces);
-  return lib.parse(source);
+  return lib().parse(source);
 }
 
 /** An unknown prefix fails only when a node is tested, maybe never in tests: reject it at deploy time. */
@@ -151,7 +156,7 @@ function checkPrefixes(
  * "XPath parse error", and a user needs to know where.
  */
 function failingToken(types: number[]): number {
-  const P = lib.XPathParser;
+  const P = lib().XPathParser;
   const states = [0];
   let pos = 0;
   let type = types[pos++];

@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { StepList } from '../steps/step.spec.ts';
+import { Type } from './schema-builder.ts';
 
 /**
  * The shape of a flow file, apart from what each step and adapter declares in its own spec. Step

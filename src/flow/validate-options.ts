@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { Path } from './path.ts';
+import { schemaErrors, withDefaults } from './schema-check.ts';
 
 export interface OptionProblem {
   path: Path;
@@ -19,10 +19,10 @@ export function validateOptions(
   value: unknown,
   base: Path,
 ): { value: unknown; problems: OptionProblem[] } {
-  const withDefaults = Value.Default(schema, structuredClone(value ?? {}));
+  const filled = withDefaults(schema, structuredClone(value ?? {}));
   const problems: OptionProblem[] = [];
   const seen = new Set<string>();
-  for (const error of Value.Errors(schema, withDefaults)) {
+  for (const error of schemaErrors(schema, filled)) {
     if (seen.has(error.path)) continue;
     seen.add(error.path);
     // A union reports its member errors too; the union's own message is the useful one.
@@ -34,7 +34,7 @@ export function validateOptions(
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const path = [...base, ...segments];
     const name = String(segments.at(-1) ?? '');
-    if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    if (error.kind === 'unknown') {
       const parent = schemaAt(schema, segments.slice(0, -1));
       const known = Object.keys(parent?.properties ?? {});
       const close = closest(name, known);
@@ -46,13 +46,13 @@ export function validateOptions(
           ? `Did you mean '${close}'? Valid options: ${known.join(', ')}`
           : `Valid options: ${known.join(', ') || 'none'}`,
       });
-    } else if (error.type === ValueErrorType.ObjectRequiredProperty) {
+    } else if (error.kind === 'required') {
       problems.push({
         path: path.slice(0, -1),
         message: `missing required option '${name}'`,
         hint: describe(error.schema),
       });
-    } else if (error.type === ValueErrorType.Union) {
+    } else if (error.kind === 'union') {
       const literals = literalValues(error.schema);
       problems.push({
         path,
@@ -69,7 +69,7 @@ export function validateOptions(
       });
     }
   }
-  return { value: withDefaults, problems };
+  return { value: filled, problems };
 }
 
 function schemaAt(schema: TSchema, segments: Array<string | number>): TSchema | undefined {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = `${ROOT}src/cli/main.ts`;
+/** The entry users start (`npx causeway`): it turns on Node's compile cache before loading the CLI. */
+const MAIN = `${ROOT}bin/causeway.mjs`;
 
 /** Runs `causeway <args>` to completion with this Node (24) and returns its output and exit code. */
 export async function causeway(

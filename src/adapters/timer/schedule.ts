@@ -1,5 +1,9 @@
-import { Cron } from 'croner';
+import type * as Croner from 'croner';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import type { Path } from '../../flow/path.ts';
+
+/** Loaded by the first flow with a cron schedule. */
+const croner = lazyModule<typeof Croner>('croner');
 
 /** When a timer start fires, as written under `schedule:`. */
 export type Schedule =
@@ -94,7 +98,7 @@ function cronTrigger(pattern: string, timezone: string | undefined, path: Path, 
     );
   }
   try {
-    const probe = new Cron(pattern, { timezone: valid ? timezone : undefined, paused: true });
+    const probe = new (croner().Cron)(pattern, { timezone: valid ? timezone : undefined, paused: true });
     const next = probe.nextRun();
     probe.stop();
     if (next === null)
@@ -110,11 +114,11 @@ function cronTrigger(pattern: string, timezone: string | undefined, path: Path, 
       cronHint(),
     );
   }
-  let job: Cron | undefined;
+  let job: Croner.Cron | undefined;
   return {
     label: `timer cron ${pattern}${timezone ? ` (${timezone})` : ''}`,
     start: (tick) => {
-      job = new Cron(pattern, { timezone }, tick);
+      job = new (croner().Cron)(pattern, { timezone }, tick);
     },
     stop: () => job?.stop(),
   };

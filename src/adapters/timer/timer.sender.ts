@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: option docs and defaults show Simple syntax, which uses ${…}
 import { debuglog } from 'node:util';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { Exchange } from '../../engine/exchange.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineSender, type SenderContext, type SenderEndpoint } from '../adapter.spec.ts';
 import { compileSchedule, type Trigger } from './schedule.ts';
 

@@ -1,11 +1,14 @@
-import { Type } from '@sinclair/typebox';
-import { JSONPath } from 'jsonpath-plus';
+import type * as JsonPathPlus from 'jsonpath-plus';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import { UserError } from '../../errors.ts';
 import { evaluationError } from '../../expression/errors.ts';
 import { formatPath } from '../../flow/path.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { valueType } from '../content-modifier/java-types.ts';
 import { defineStep } from '../step.spec.ts';
 import { xpathResultToValue } from './xpath-result.ts';
+
+const jsonpathPlus = lazyModule<typeof JsonPathPlus>('jsonpath-plus');
 
 export const filterSpec = defineStep({
   kind: 'filter',
@@ -106,7 +109,7 @@ export const filterSpec = defineStep({
 
 function allMatches(source: string, json: unknown): unknown[] {
   try {
-    return JSONPath({ path: source, json: json as object, wrap: true, eval: 'safe' });
+    return jsonpathPlus().JSONPath({ path: source, json: json as object, wrap: true, eval: 'safe' });
   } catch (error) {
     throw evaluationError('jsonpath', source, error);
   }

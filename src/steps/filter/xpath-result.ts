@@ -1,4 +1,7 @@
-import { XMLSerializer } from '@xmldom/xmldom';
+import type * as XmlDom from '@xmldom/xmldom';
+import { lazyModule } from '../../engine/lazy-module.ts';
+
+const xmldom = lazyModule<typeof XmlDom>('@xmldom/xmldom');
 
 /**
  * Turns what an XPath evaluation returned into a value a header, property or body can hold. The
@@ -36,5 +39,5 @@ export function nodeText(node: DomNode): string {
   ) {
     return node.nodeValue ?? '';
   }
-  return new XMLSerializer().serializeToString(node as never);
+  return new (xmldom().XMLSerializer)().serializeToString(node as never);
 }

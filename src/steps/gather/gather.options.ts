@@ -1,7 +1,8 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
 import type { Path } from '../../flow/path.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { compileNodeSelector } from '../splitter/select-nodes.ts';
 import type { CompileContext } from '../step.spec.ts';
 import {

@@ -1,11 +1,13 @@
-import { DOMImplementation } from '@xmldom/xmldom';
+import type * as XmlDom from '@xmldom/xmldom';
 import type { Body } from '../../engine/body.ts';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import { UserError } from '../../errors.ts';
 import type { DomNode } from '../filter/xpath-result.ts';
 
 /** CPI's multi-mapping envelope, which its Combine strategy produces and Message Mappings read. */
 export const MULTIMAP_NS = 'http://sap.com/xi/XI/SplitAndMerge';
 const XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>";
+const xmldom = lazyModule<typeof XmlDom>('@xmldom/xmldom');
 
 export type CombineFormat = 'same' | 'different';
 
@@ -68,7 +70,11 @@ interface XNode extends DomNode {
  */
 export function combineAtXpath(nodesPerPart: DomNode[][], target: TargetElement[] | undefined): unknown {
   const all = nodesPerPart.flat() as XNode[];
-  const doc = new DOMImplementation().createDocument(null, null as never, null) as unknown as XNode;
+  const doc = new (xmldom().DOMImplementation)().createDocument(
+    null,
+    null as never,
+    null,
+  ) as unknown as XNode;
   let into: XNode = doc;
   if (target) {
     for (const element of target)

@@ -1,13 +1,14 @@
-import xpath from 'xpath';
 import type { Exchange } from '../../engine/exchange.ts';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import { evaluationError } from '../../expression/errors.ts';
 import type { Path } from '../../flow/path.ts';
 import type { DomNode } from '../filter/xpath-result.ts';
 import type { CompileContext } from '../step.spec.ts';
 
-const lib = xpath as unknown as {
-  parse(source: string): { select(options: { node: unknown; namespaces: unknown }): DomNode[] };
-};
+interface ParsedXPath {
+  select(options: { node: unknown; namespaces: unknown }): DomNode[];
+}
+const xpath = lazyModule<{ parse(source: string): ParsedXPath }>('xpath');
 
 /**
  * An XPath that yields the DOM nodes themselves, with their parents, where the expression language
@@ -20,9 +21,9 @@ export function compileNodeSelector(
   path: Path,
 ): (exchange: Exchange) => DomNode[] {
   ctx.expression(source, path, 'xpath', { resultType: 'nodelist' });
-  let parsed: ReturnType<typeof lib.parse>;
+  let parsed: ParsedXPath;
   try {
-    parsed = lib.parse(source);
+    parsed = xpath().parse(source);
   } catch {
     // Already reported above with its position.
     return () => [];

@@ -1,5 +1,8 @@
-import { JSONPath } from 'jsonpath-plus';
+import type * as JsonPathPlus from 'jsonpath-plus';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import type { SplitType } from './split-xml.ts';
+
+const jsonpathPlus = lazyModule<typeof JsonPathPlus>('jsonpath-plus');
 
 interface Found {
   value: unknown;
@@ -17,7 +20,12 @@ interface Found {
  * Every part gets its own copy, so steps that change a part cannot change another or the original.
  */
 export function splitJson(root: unknown, path: string, type: SplitType, grouping: number): unknown[] {
-  const found = JSONPath({ path, json: root as object, resultType: 'all', wrap: true }) as Found[];
+  const found = jsonpathPlus().JSONPath({
+    path,
+    json: root as object,
+    resultType: 'all',
+    wrap: true,
+  }) as Found[];
   let items: unknown[];
   let container: string | undefined;
   if (found.length === 1 && Array.isArray(found[0].value)) {

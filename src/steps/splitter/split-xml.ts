@@ -1,4 +1,5 @@
-import { DOMImplementation } from '@xmldom/xmldom';
+import type * as XmlDom from '@xmldom/xmldom';
+import { lazyModule } from '../../engine/lazy-module.ts';
 import { type DomNode, nodeText } from '../filter/xpath-result.ts';
 
 /** The parts of xmldom's DOM used here, without depending on its class names. */
@@ -11,6 +12,8 @@ interface XNode extends DomNode {
   appendChild(node: XNode): XNode;
   importNode?(node: XNode, deep: boolean): XNode;
 }
+
+const xmldom = lazyModule<typeof XmlDom>('@xmldom/xmldom');
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -52,7 +55,7 @@ export function splitXml(found: DomNode[], type: SplitType, grouping: number): u
 }
 
 function newDocument(): XNode {
-  return new DOMImplementation().createDocument(null, null as never, null) as unknown as XNode;
+  return new (xmldom().DOMImplementation)().createDocument(null, null as never, null) as unknown as XNode;
 }
 
 function standalone(node: XNode): XNode {

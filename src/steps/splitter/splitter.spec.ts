@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { formatPath } from '../../flow/path.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { GatherOptions } from '../gather/gather.options.ts';
 import { defineStep, StepList } from '../step.spec.ts';
 import { compileSplitter } from './splitter.ts';
