@@ -1,8 +1,12 @@
 import { Readable } from 'node:stream';
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import type * as XmlDom from '@xmldom/xmldom';
 import { OperationalError, UserError } from '../errors.ts';
+import { lazyModule } from './lazy-module.ts';
 
-type XmlDocument = ReturnType<DOMParser['parseFromString']>;
+/** Loaded by the first XML body, so that a runtime without XML holds no XML library. */
+const xmldom = lazyModule<typeof XmlDom>('@xmldom/xmldom');
+
+type XmlDocument = ReturnType<XmlDom.DOMParser['parseFromString']>;
 
 /**
  * A message body. It arrives as bytes, a string or a stream and is parsed to JSON or XML lazily, only
@@ -106,7 +110,7 @@ export class Body {
     if (this.#text === undefined) {
       if (this.#buffer !== undefined) this.#text = this.#buffer.toString('utf8');
       else if (this.#json) this.#text = JSON.stringify(this.#json.value);
-      else if (this.#xml) this.#text = new XMLSerializer().serializeToString(this.#xml);
+      else if (this.#xml) this.#text = new (xmldom().XMLSerializer)().serializeToString(this.#xml);
       else this.#assertMaterialized();
     }
     return this.#text as string;
@@ -151,7 +155,7 @@ export class Body {
       let firstError: string | undefined;
       let doc: XmlDocument | undefined;
       try {
-        doc = new DOMParser({
+        doc = new (xmldom().DOMParser)({
           onError: (level: string, msg: string) => {
             if (level !== 'warning' && firstError === undefined) firstError = msg;
           },

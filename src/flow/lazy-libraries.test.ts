@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 
 /** Libraries that only some steps, expressions or adapters need; see src/engine/lazy-module.ts. */
 const ON_DEMAND = [
+  '@sinclair/typebox',
+  '@xmldom/xmldom',
   'xpath',
   'jsonpath-plus',
   'croner',

@@ -1,7 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ErrorCode, UserError } from '../errors.ts';
 import type { HttpHandler, HttpRouter } from './services.ts';
+
+// Not `import { … } from 'node:http'`: an ES import reads all of node:http's exports, and its
+// WebSocket getter then loads Node's bundled undici (about 4 MB that a runtime never uses).
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** Where HTTPS sender addresses are served, as in CPI (`https://<runtime>/http/<address>`). */
 export const HTTP_PREFIX = '/http';

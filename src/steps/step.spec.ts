@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Receiver } from '../adapters/adapter.spec.ts';
 import type { Processor } from '../engine/processor.ts';
 import type {
@@ -9,6 +9,7 @@ import type {
   XPathResultType,
 } from '../expression/expression.ts';
 import type { Path } from '../flow/path.ts';
+import { Type } from '../flow/schema-builder.ts';
 
 /** A step as written in YAML: a map with exactly one key, the step kind, whose value holds the options. */
 export type StepNode = Record<string, unknown>;

@@ -1,6 +1,9 @@
-import { STATUS_CODES } from 'node:http';
 import { type CausewayError, OperationalError, UserError } from '../../errors.ts';
 import { SNIPPET_BYTES } from './http.answer.ts';
+
+// Not `import { … } from 'node:http'`: an ES import reads all of node:http's exports, and its
+// WebSocket getter then loads Node's bundled undici (about 4 MB that a runtime never uses).
+const { STATUS_CODES } = process.getBuiltinModule('node:http');
 
 /** The longest Retry-After we wait for: CPI caps the retry interval at 60 s. */
 export const MAX_RETRY_WAIT_MS = 60_000;

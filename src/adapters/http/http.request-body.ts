@@ -1,6 +1,9 @@
-import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Message } from '../../engine/exchange.ts';
+
+// Not `import { … } from 'node:http'`: an ES import reads all of node:http's exports, and its
+// WebSocket getter then loads Node's bundled undici (about 4 MB that a runtime never uses).
+const { IncomingMessage } = process.getBuiltinModule('node:http');
 
 /** A streamed body up to this size with a known length is read first: one write with Content-Length. */
 const SMALL_STREAM_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: option docs and defaults show Simple syntax, which uses ${…}
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineReceiver } from '../adapter.spec.ts';
 import { compileHeaderFilter } from './http.headers.ts';
 import { HTTP_METHODS, HttpReceiver, type HttpReceiverConfig } from './http.receiver.ts';

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { parseAddress } from '../../runtime/http-server.ts';
 import { DEFAULT_SENDER_ROLE } from '../../security/roles.ts';
 import { defineSender } from '../adapter.spec.ts';

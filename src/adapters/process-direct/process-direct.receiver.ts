@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: option docs and defaults show Simple syntax, which uses ${…}
-import { Type } from '@sinclair/typebox';
+
 import type { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import type { ProcessDirectRegistry } from '../../runtime/services.ts';
 import { type CallPattern, defineReceiver, type Receiver } from '../adapter.spec.ts';
 

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { Exchange } from '../../engine/exchange.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineSender, type SenderContext, type SenderEndpoint } from '../adapter.spec.ts';
 
 export const ProcessDirectSenderOptions = Type.Object(

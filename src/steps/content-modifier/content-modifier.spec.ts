@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions and hints show Simple syntax, which uses ${…}
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
 import { compileContentModifier } from './content-modifier.ts';
 import { VALUE_SOURCES } from './value-source.ts';

@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type * as FastXmlParser from 'fast-xml-parser';
 import { lazyModule } from '../../engine/lazy-module.ts';
+import { Type } from '../../flow/schema-builder.ts';
 
 /** fast-xml-parser, loaded when a converter first compiles. */
 export const fastXmlParser = lazyModule<typeof FastXmlParser>('fast-xml-parser');

@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
 import type * as CsvParse from 'csv-parse/sync';
 import type * as CsvStringify from 'csv-stringify/sync';
 import { lazyModule } from '../../engine/lazy-module.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { conversionError } from './conversion.ts';
 
 const csvParse = lazyModule<typeof CsvParse>('csv-parse/sync');

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
 import { NameOption, parseJsonBody, stepLabel } from './conversion.ts';
 import { createJsonToXml } from './json-to-xml.ts';

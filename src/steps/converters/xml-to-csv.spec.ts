@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
 import { assertWellFormedXml, conversionError, fastXmlParser, NameOption, stepLabel } from './conversion.ts';
 import { CsvDialect, cellText, writeCsv } from './csv.ts';

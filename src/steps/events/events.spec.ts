@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { ErrorEndSignal, EscalationSignal } from '../../engine/signals.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
 
 const NoOptions = Type.Object(

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { UserError } from '../../errors.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { NameOption, stepLabel } from '../converters/conversion.ts';
 import { defineStep } from '../step.spec.ts';
 

@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { conversionError, NameOption, stepLabel } from '../converters/conversion.ts';
 import { defineStep } from '../step.spec.ts';
 import { type CompiledStylesheet, compileStylesheet, runStylesheet, XsltCompileError } from './xslt.ts';

@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DOMParser } from '@xmldom/xmldom';
+import type * as XmlDom from '@xmldom/xmldom';
 import type SaxonJSModule from 'saxon-js';
 import type { SaxonSef } from 'saxon-js';
+import { lazyModule } from '../../engine/lazy-module.ts';
+
+const xmldom = lazyModule<typeof XmlDom>('@xmldom/xmldom');
 
 /**
  * XSLT 1.0–3.0 with Saxonica's SaxonJS, through its documented interfaces only: at deploy time the
@@ -98,9 +101,9 @@ export function runStylesheet(
 function stylesheetRoot(text: string) {
   let problem: string | undefined;
   let line: number | undefined;
-  let doc: ReturnType<DOMParser['parseFromString']> | undefined;
+  let doc: ReturnType<XmlDom.DOMParser['parseFromString']> | undefined;
   try {
-    doc = new DOMParser({
+    doc = new (xmldom().DOMParser)({
       onError: (level: string, message: string, context?: { locator?: { lineNumber?: number } }) => {
         if (level === 'warning' || problem !== undefined) return;
         problem = message;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { NameOption } from '../converters/conversion.ts';
 import { defineStep } from '../step.spec.ts';
 

@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { Exchange } from '../../engine/exchange.ts';
 import { formatPath } from '../../flow/path.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { compileGather, GatherOptions } from '../gather/gather.options.ts';
 import { partError } from '../splitter/part-error.ts';
 import { defineStep, StepList } from '../step.spec.ts';

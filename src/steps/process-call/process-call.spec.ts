@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
 
 export const processCall = defineStep({

@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: descriptions and hints show Simple syntax, which uses ${…}
-import { Type } from '@sinclair/typebox';
+
 import type { Processor } from '../../engine/processor.ts';
 import { UserError } from '../../errors.ts';
 import { formatPath } from '../../flow/path.ts';
+import { Type } from '../../flow/schema-builder.ts';
 import { defineStep, StepList } from '../step.spec.ts';
 
 const Route = Type.Object(

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 import { NameOption, stepLabel } from '../converters/conversion.ts';
 import { defineStep } from '../step.spec.ts';
 import { compileScript, ScriptCompileError } from './script.runner.ts';

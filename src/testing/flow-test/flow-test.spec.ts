@@ -38,7 +38,8 @@
  * A receiver the test does not mock fails the test when called (tests make no network calls), except
  * a ProcessDirect receiver whose consumer flow is listed under `flows:`.
  */
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Type } from '../../flow/schema-builder.ts';
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 const ScalarOrAbsent = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()], {
