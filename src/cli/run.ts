@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module';
 import { Runtime } from '../runtime/runtime.ts';
 import { dataDir, existingPaths, parameterValues, parse, UsageError } from './args.ts';
 
@@ -42,6 +43,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (problems.length > 0)
     banner.push(`${new Set(problems.map((p) => p.file)).size} flow file(s) did not load (see above)`);
   out.write(`${banner.join('\n')}\n`);
+  // Everything a running runtime needs is loaded now: write the compile cache (bin/causeway.mjs) at once
+  // rather than at exit, so that a process that is killed still leaves it for the next start.
+  flushCompileCache();
   if (!values['no-watch']) {
     runtime.watch(paths, (file, reloadProblems) => {
       if (reloadProblems.length === 0) out.write(`reloaded ${file}\n`);
