@@ -11,6 +11,8 @@ const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 let lastMs = 0;
 let counter = 0;
+/** `tttttttt-tttt-` of `lastMs`: the time part changes once a millisecond, not with every id. */
+let timePrefix = '';
 
 export function uuidv7(now = Date.now()): string {
   if (poolOffset + 8 > POOL_SIZE) {
@@ -21,29 +23,21 @@ export function uuidv7(now = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
     counter = pool[poolOffset] & 0x7f;
+    timePrefix = timeHex(lastMs);
   } else {
     counter++;
     if (counter > 0xfff) {
       // More than 4096 ids in one millisecond: borrow the next one, order stays intact.
       lastMs++;
       counter = 0;
+      timePrefix = timeHex(lastMs);
     }
   }
-  const ms = lastMs;
   const b = pool;
   const o = poolOffset;
   poolOffset += 8;
-  const high = Math.floor(ms / 0x100000000);
-  const low = ms >>> 0;
   return (
-    HEX[(high >>> 8) & 0xff] +
-    HEX[high & 0xff] +
-    HEX[low >>> 24] +
-    HEX[(low >>> 16) & 0xff] +
-    '-' +
-    HEX[(low >>> 8) & 0xff] +
-    HEX[low & 0xff] +
-    '-' +
+    timePrefix +
     HEX[0x70 | (counter >>> 8)] +
     HEX[counter & 0xff] +
     '-' +
@@ -57,4 +51,11 @@ export function uuidv7(now = Date.now()): string {
     HEX[b[o + 6]] +
     HEX[b[o + 7]]
   );
+}
+
+/** The 48-bit millisecond timestamp as the first two groups of the UUID, with the dash after each. */
+function timeHex(ms: number): string {
+  const high = Math.floor(ms / 0x100000000);
+  const low = ms >>> 0;
+  return `${HEX[(high >>> 8) & 0xff]}${HEX[high & 0xff]}${HEX[low >>> 24]}${HEX[(low >>> 16) & 0xff]}-${HEX[(low >>> 8) & 0xff]}${HEX[low & 0xff]}-`;
 }

@@ -43,7 +43,9 @@ export class FlowRunner {
   }
 
   newExchange(init: ExchangeInit = {}): Exchange {
-    const level = effectiveLevel(this.logLevel, this.#levelSetAt, Date.now());
+    // Only TRACE depends on the time (it falls back after a while); the clock is read for it alone.
+    const level =
+      this.logLevel === 'TRACE' ? effectiveLevel(this.logLevel, this.#levelSetAt, Date.now()) : this.logLevel;
     // Spelled out rather than spread: this runs once per message.
     return new Exchange({
       body: init.body,
