@@ -6,6 +6,7 @@ import { writeFileAtomic } from './atomic-file.ts';
 import type { CheckQueue } from './check-queue.ts';
 import { open, type Sealed, seal } from './cipher.ts';
 import { type CredentialSummary, credentialProblem, nameProblem, summarize } from './credential.ts';
+import { withFolderLock } from './folder-lock.ts';
 import { watchFolder } from './folder-watch.ts';
 import { keyCheck, loadMasterKey, MASTER_KEY_ENV, MASTER_KEY_FILE } from './master-key.ts';
 import { hashPassword, type PasswordHash } from './password.ts';
@@ -166,6 +167,10 @@ export class FileSecureStore implements SecureStore {
   setCredential(name: string, credential: Credential): void {
     const problem = nameProblem(name, 'credential') ?? credentialProblem(credential);
     if (problem) throw new UserError('CW_ERR_CREDENTIAL', `Cannot store credential '${name}': ${problem}.`);
+    this.#change(() => this.#putCredential(name, credential));
+  }
+
+  #putCredential(name: string, credential: Credential): void {
     const key = this.#masterKey(true);
     const visible = summarize(name, credential);
     const entry = { type: credential.type, user: visible.user };
@@ -181,6 +186,10 @@ export class FileSecureStore implements SecureStore {
   }
 
   deleteCredential(name: string): boolean {
+    return this.#change(() => this.#removeCredential(name));
+  }
+
+  #removeCredential(name: string): boolean {
     if (!(name in this.#credentials.credentials)) return false;
     const { [name]: _removed, ...rest } = this.#credentials.credentials;
     const next: CredentialsFile = { ...this.#credentials, credentials: rest };
@@ -224,6 +233,10 @@ export class FileSecureStore implements SecureStore {
       (password === '' ? 'the password is empty' : undefined) ??
       (roles.some((r) => r.trim() === '') ? 'a role name is empty' : undefined);
     if (problem) throw new UserError('CW_ERR_CREDENTIAL', `Cannot store user '${name}': ${problem}.`);
+    return this.#change(() => this.#putUser(name, password, roles));
+  }
+
+  #putUser(name: string, password: string, roles: string[]): 'added' | 'updated' {
     const existed = Object.hasOwn(this.#users.users, name);
     const next: UsersFile = {
       version: 1,
@@ -239,6 +252,10 @@ export class FileSecureStore implements SecureStore {
   }
 
   deleteUser(name: string): boolean {
+    return this.#change(() => this.#removeUser(name));
+  }
+
+  #removeUser(name: string): boolean {
     if (!Object.hasOwn(this.#users.users, name)) return false;
     const { [name]: _removed, ...rest } = this.#users.users;
     const next: UsersFile = { version: 1, users: rest };
@@ -281,8 +298,19 @@ export class FileSecureStore implements SecureStore {
     return key;
   }
 
-  #write(file: string, content: unknown): void {
+  /**
+   * A change made under the folder's lock on the files as they are now: another process (a second CLI
+   * command) may have changed them since this store read them, and its change must not be lost.
+   */
+  #change<T>(apply: () => T): T {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    return withFolderLock(this.dir, () => {
+      this.reload();
+      return apply();
+    });
+  }
+
+  #write(file: string, content: unknown): void {
     writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
   }
 }
