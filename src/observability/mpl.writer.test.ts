@@ -169,6 +169,18 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     assert.equal(stored().count, 2 * ROWS_PER_INSERT + 5);
   });
 
+  test('a flush commits the entries written before it; later ones wait for a chunk or the interval', async () => {
+    const w = writer({ flushIntervalMs: 60_000 });
+    writeMany(w, 5);
+    const flushed = w.flush();
+    writeMany(w, 3, 5);
+    await flushed;
+    await sleep(20);
+    assert.equal(w.stats.committed, 5);
+    await w.close();
+    assert.equal(stored().count, 8);
+  });
+
   test('an entry stored already is replaced when it comes again within a multi-row insert', async () => {
     const w = writer();
     const plain = (n: number, status: MplEntry['status'] = 'COMPLETED') =>

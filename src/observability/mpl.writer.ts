@@ -70,8 +70,12 @@ export class MplWriter implements MessageLogSink {
   /** The flush interval's timer, or the backoff's after a failure. */
   #timer?: NodeJS.Timeout;
   #immediate?: NodeJS.Immediate;
-  /** Everything queued is to be committed now (the flush interval passed, or flush was called), not only full chunks. */
+  /**
+   * A flush is due (the flush interval passed, or flush was called): the entries accepted until then,
+   * `#flushUpTo` of them counted from the start, are to be committed now, not only full chunks.
+   */
   #flushDue = false;
+  #flushUpTo = 0;
   #retentionDue = true;
   readonly #retention: NodeJS.Timeout;
   #failures = 0;
@@ -184,6 +188,7 @@ export class MplWriter implements MessageLogSink {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#flushDue = true;
+    this.#flushUpTo = this.#accepted;
     this.#schedule();
   }
 
@@ -199,21 +204,22 @@ export class MplWriter implements MessageLogSink {
   /**
    * One kind of work per turn, each short: a checkpoint copy or retention (between transactions), a
    * commit (when the batch is full, or at a flush once all is inserted), or inserts of the full chunks
-   * waiting (all of them at a flush). Under load the inserts thus run a chunk at a time as entries come
+   * waiting (at a flush, also the rest it covers). Under load the inserts thus run a chunk at a time as entries come
    * in, a few dozen µs per turn, rather than in bursts that would hold up messages.
    */
   #turn(): void {
     const open = this.#cursor > this.#head;
     const waiting = this.#queue.length - this.#cursor;
+    const flushing = this.#flushWaiting();
     try {
       if (!open && this.#checkpointer.copyDue) this.#checkpointer.copy();
       else if (!open && this.#retentionDue) this.#purge();
       else if (open && this.#batchFull()) this.#commit();
-      else if (open && waiting === 0 && this.#flushDue) {
-        // What was queued when the flush came is committed; later entries wait for a chunk or the timer.
-        this.#commit();
+      else if (this.#flushDue && flushing === 0) {
+        // What was queued when the flush came is in: commit it. Later entries wait for a chunk or the timer.
+        if (open) this.#commit();
         this.#flushDue = false;
-      } else if (waiting >= ROWS_PER_INSERT || (waiting > 0 && this.#flushDue)) this.#insertSlice();
+      } else if (waiting >= ROWS_PER_INSERT || flushing > 0) this.#insertSlice();
     } catch (error) {
       this.#failed(error);
       return;
@@ -226,6 +232,13 @@ export class MplWriter implements MessageLogSink {
     return this.#cursor - this.#head >= this.#o.maxBatch;
   }
 
+  /** How many of the entries a due flush covers are not inserted yet (0 without a flush). */
+  #flushWaiting(): number {
+    if (!this.#flushDue) return 0;
+    const inserted = this.#settled + (this.#cursor - this.#head);
+    return Math.max(0, this.#flushUpTo - inserted);
+  }
+
   /** After a turn: go on at once while there is work to do now, else let the flush interval run. */
   #next(): void {
     const open = this.#cursor > this.#head;
@@ -234,7 +247,7 @@ export class MplWriter implements MessageLogSink {
       (!open && (this.#checkpointer.copyDue || this.#retentionDue)) ||
       (open && this.#batchFull()) ||
       waiting >= ROWS_PER_INSERT ||
-      (this.#flushDue && (open || waiting > 0));
+      this.#flushDue;
     if (now) this.#schedule();
     else if (open || waiting > 0) this.#timer ??= setTimeout(() => this.#flushNow(), this.#o.flushIntervalMs);
   }
@@ -243,7 +256,8 @@ export class MplWriter implements MessageLogSink {
   #insertSlice(): void {
     const deadline = performance.now() + this.#o.sliceMs;
     const waiting = this.#queue.length - this.#cursor;
-    const ready = this.#flushDue ? waiting : waiting - (waiting % ROWS_PER_INSERT);
+    // Full chunks, and at a flush the rest of what it covers.
+    const ready = Math.max(waiting - (waiting % ROWS_PER_INSERT), this.#flushWaiting());
     const end = Math.min(this.#cursor + ready, this.#head + this.#o.maxBatch);
     if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
     while (this.#cursor < end) {
