@@ -30,6 +30,8 @@ export interface LogAttachment {
   content: string;
 }
 
+const NO_PROPERTIES: ReadonlyMap<string, string> = new Map();
+
 export class MessageLog {
   status: MessageStatus = 'PROCESSING';
   readonly startedAt = Date.now();
@@ -39,7 +41,8 @@ export class MessageLog {
   readonly receivers: ReceiverCall[] = [];
   readonly customHeaders: Array<[string, string]> = [];
   readonly attachments: LogAttachment[] = [];
-  readonly properties = new Map<string, string>();
+  /** String properties a script set (`messageLog.setStringProperty`); created on first use. */
+  #properties?: Map<string, string>;
 
   level: LogLevel;
 
@@ -64,6 +67,11 @@ export class MessageLog {
   }
 
   setStringProperty(name: string, value: string): void {
-    this.properties.set(name, value);
+    this.#properties ??= new Map();
+    this.#properties.set(name, value);
+  }
+
+  get properties(): ReadonlyMap<string, string> {
+    return this.#properties ?? NO_PROPERTIES;
   }
 }
