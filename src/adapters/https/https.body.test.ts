@@ -167,3 +167,15 @@ test('a client that breaks off while sending a small body does not run the flow'
   assert.equal(await after.text(), 'next');
   assert.equal(ep.exchanges.length, 1);
 });
+
+test('a reply that cannot be written gives 500 and the server goes on', async (t) => {
+  const ep = await startEndpoint({ address: '/echo' }, (ex) => {
+    if (ex.message.body.text() === 'bad') ex.message.setBody({ count: 1n }); // JSON cannot hold a BigInt
+  });
+  t.after(() => ep.close());
+  const bad = await fetch(ep.url(), { method: 'POST', body: 'bad' });
+  assert.equal(bad.status, 500);
+  assert.equal((await bad.json()).code, 'CW_ERR_UNEXPECTED');
+  const good = await fetch(ep.url(), { method: 'POST', body: 'good' });
+  assert.equal(await good.text(), 'good');
+});

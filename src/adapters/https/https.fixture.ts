@@ -21,7 +21,7 @@ export interface TestEndpoint {
 /**
  * An HTTPS sender on a real server on a free port, with a hand-made SenderContext: options get their
  * defaults as the compiler gives them, and dispatch runs `flow` and returns the error it throws, as the
- * flow runner does.
+ * flow runner does (without a promise when `flow` returns none).
  */
 export async function startEndpoint(
   options: Partial<HttpsSenderOptions> & { address: string },
@@ -40,11 +40,16 @@ export async function startEndpoint(
       services,
       logLevel: 'INFO',
       newExchange: (init) => new Exchange({ ...init, flowId: 'test-flow' }),
-      dispatch: async (exchange) => {
+      // Synchronous when the flow is, as the flow runner is.
+      dispatch: (exchange) => {
         exchanges.push(exchange);
         try {
-          await flow(exchange);
-          return { exchange };
+          const pending = flow(exchange);
+          if (!pending) return { exchange };
+          return pending.then(
+            () => ({ exchange }),
+            (error: Error) => ({ exchange, error }),
+          );
         } catch (error) {
           return { exchange, error: error as Error };
         }

@@ -175,7 +175,14 @@ export class HttpsEndpoint implements SenderEndpoint {
         return;
       }
       if (length > 0 && length <= READ_AHEAD_LIMIT) {
-        readWhole(req, (whole) => this.#run(req, res, rest, head, user, whole));
+        readWhole(req, (whole) => {
+          // Runs from the request's 'end' event, outside the server's guard: a bug must not end the process.
+          try {
+            this.#run(req, res, rest, head, user, whole);
+          } catch (error) {
+            failUnexpectedly(res, error);
+          }
+        });
         return;
       }
       if (length > 0) body = req;
