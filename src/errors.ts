@@ -82,6 +82,11 @@ export class UnexpectedError extends CausewayError {
   }
 }
 
+/** Any thrown value as an Error (a thrown string or object becomes the message of one). */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
 /** The message of any thrown value, for logs and `${exception.message}`. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -34,6 +34,9 @@ describe('MplWriter', { timeout: 30_000 }, () => {
       store.close();
     }
   };
+  /** An entry without custom header properties: one that a multi-row insert can take. */
+  const plain = (n: number, status: MplEntry['status'] = 'COMPLETED') =>
+    sampleEntry(n, { customHeaderProperties: [], status });
   const writeMany = (w: MplWriter, count: number, from = 0) => {
     for (let n = from; n < from + count; n++) w.write(sampleEntry(n));
   };
@@ -142,7 +145,6 @@ describe('MplWriter', { timeout: 30_000 }, () => {
 
   test('entries without custom headers go in multi-row inserts, each stored whole', async () => {
     const w = writer();
-    const plain = (n: number) => sampleEntry(n, { customHeaderProperties: [] });
     for (let n = 0; n < ROWS_PER_INSERT * 3 + 5; n++) w.write(plain(n));
     await w.close();
     assert.deepEqual(stored(), {
@@ -183,8 +185,6 @@ describe('MplWriter', { timeout: 30_000 }, () => {
 
   test('an entry stored already is replaced when it comes again within a multi-row insert', async () => {
     const w = writer();
-    const plain = (n: number, status: MplEntry['status'] = 'COMPLETED') =>
-      sampleEntry(n, { customHeaderProperties: [], status });
     w.write(plain(3, 'PROCESSING'));
     await w.flush();
     for (let n = 0; n < ROWS_PER_INSERT; n++) w.write(plain(n));

@@ -3,7 +3,7 @@ import { Exchange, type ExchangeInit } from '../engine/exchange.ts';
 import { type LogLevel, MessageLog } from '../engine/message-log.ts';
 import type { Processor } from '../engine/processor.ts';
 import { ErrorEndSignal, EscalationSignal } from '../engine/signals.ts';
-import { errorMessage } from '../errors.ts';
+import { asError, errorMessage } from '../errors.ts';
 import { effectiveLevel } from '../observability/log-level.ts';
 import { toMplEntry } from './mpl-entry.ts';
 import type { RuntimeServices } from './services.ts';
@@ -119,8 +119,4 @@ export class FlowRunner {
       return asError(thrown);
     }
   }
-}
-
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }

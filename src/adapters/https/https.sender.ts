@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Exchange } from '../../engine/exchange.ts';
-import { CausewayError, type ErrorCode, errorMessage } from '../../errors.ts';
+import { asError, CausewayError, type ErrorCode, errorMessage } from '../../errors.ts';
 import { HTTP_PREFIX, sendJson } from '../../runtime/http-server.ts';
 import { DEFAULT_SENDER_ROLE } from '../../security/roles.ts';
 import type { DispatchResult, SenderContext, SenderEndpoint } from '../adapter.spec.ts';
@@ -281,10 +281,6 @@ export class HttpsEndpoint implements SenderEndpoint {
 function failUnexpectedly(res: ServerResponse, error: unknown): void {
   if (!res.headersSent) reject(res, 500, 'CW_ERR_UNEXPECTED', `The request failed: ${errorMessage(error)}`);
   else res.destroy();
-}
-
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
 
 /**
