@@ -34,3 +34,27 @@ export function sampleEntry(n: number, overrides: Partial<MplEntry> = {}): MplEn
     ...overrides,
   };
 }
+
+/**
+ * A plain entry (mpl.block.ts), which the store keeps in a block: a UUIDv7 id of its start time,
+ * correlated by itself, COMPLETED, no custom headers. Entries `n` start 10 ms apart.
+ */
+export function plainEntry(n: number, overrides: Partial<MplEntry> = {}): MplEntry {
+  const start = BASE + n * 10;
+  const messageGuid = uuidv7At(start, n);
+  return {
+    ...sampleEntry(n),
+    messageGuid,
+    correlationId: messageGuid,
+    logStart: start,
+    logEnd: start + 3,
+    customHeaderProperties: [],
+    ...overrides,
+  };
+}
+
+/** A UUIDv7 of time `ms` with `n` in its random part: distinct and reproducible. */
+export function uuidv7At(ms: number, n: number): string {
+  const time = ms.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7000-8000-${n.toString(16).padStart(12, '0')}`;
+}

@@ -1,6 +1,7 @@
 import type { SQLInputValue } from 'node:sqlite';
 import type { LogLevel, MessageStatus } from '../engine/message-log.ts';
 import { UserError } from '../errors.ts';
+import { BLOCK_SPAN_MS, GUID_SLACK_MS, uuidv7Time } from './mpl.block.ts';
 import type { MplQuery, MplSummary } from './mpl.types.ts';
 
 /** The SQL side of listing message logs: summary columns, the WHERE clause of a filter, rows to summaries. */
@@ -77,4 +78,88 @@ export function toSummary(row: Row): MplSummary {
   if (row.application_message_type !== null)
     summary.applicationMessageType = String(row.application_message_type);
   return summary;
+}
+
+/**
+ * The part of a filter that reaches message log blocks (mpl.block.ts), or undefined when no block
+ * entry can match (a custom header, an application id, another status, an id that is no UUIDv7).
+ * `where` selects blocks through their columns and indexes; `entry` is the rest, per entry, as SQL
+ * over `json_each(entries) e` and as a function; `whole` holds for a block whose entries all match.
+ */
+export interface BlockFilter {
+  where: string;
+  params: SQLInputValue[];
+  entry: string[];
+  entryParams: SQLInputValue[];
+  whole: string;
+  wholeParams: SQLInputValue[];
+  matches: (guid: string, start: number) => boolean;
+}
+
+export function blockFilter(filter: MplQuery): BlockFilter | undefined {
+  if (filter.customHeader !== undefined || filter.applicationMessageId !== undefined) return undefined;
+  if (filter.status !== undefined && filter.status !== 'COMPLETED') return undefined;
+  // A block entry is correlated by its own id: a correlation id filter asks for that message.
+  const ids = [filter.messageGuid, filter.correlationId].filter((id) => id !== undefined);
+  if (ids.length === 2 && ids[0] !== ids[1]) return undefined;
+  const id = ids[0];
+  const where: string[] = [];
+  const params: SQLInputValue[] = [];
+  const entry: string[] = [];
+  const entryParams: SQLInputValue[] = [];
+  const whole: string[] = [];
+  const wholeParams: SQLInputValue[] = [];
+  if (filter.flowId !== undefined) {
+    where.push('flow_id = ?');
+    params.push(filter.flowId);
+  }
+  if (filter.status !== undefined) {
+    where.push('status = ?');
+    params.push(filter.status);
+  }
+  if (id !== undefined) {
+    const time = uuidv7Time(id);
+    if (time === undefined) return undefined;
+    where.push('first_start BETWEEN ? AND ?');
+    params.push(time - GUID_SLACK_MS - BLOCK_SPAN_MS, time + GUID_SLACK_MS);
+    entry.push('e.value ->> 0 = ?');
+    entryParams.push(id);
+    whole.push('0');
+  }
+  const since =
+    filter.since === undefined
+      ? undefined
+      : checkedInteger(filter.since, 'since', 0, Number.MAX_SAFE_INTEGER);
+  const until =
+    filter.until === undefined
+      ? undefined
+      : checkedInteger(filter.until, 'until', 0, Number.MAX_SAFE_INTEGER);
+  if (since !== undefined) {
+    where.push('first_start >= ?', 'last_start >= ?');
+    params.push(since - BLOCK_SPAN_MS, since);
+    entry.push('e.value ->> 1 >= ?');
+    entryParams.push(since);
+    whole.push('first_start >= ?');
+    wholeParams.push(since);
+  }
+  if (until !== undefined) {
+    where.push('first_start < ?');
+    params.push(until);
+    entry.push('e.value ->> 1 < ?');
+    entryParams.push(until);
+    whole.push('last_start < ?');
+    wholeParams.push(until);
+  }
+  return {
+    where: where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`,
+    params,
+    entry,
+    entryParams,
+    whole: whole.length === 0 ? '1' : whole.join(' AND '),
+    wholeParams,
+    matches: (guid, start) =>
+      (id === undefined || guid === id) &&
+      (since === undefined || start >= since) &&
+      (until === undefined || start < until),
+  };
 }

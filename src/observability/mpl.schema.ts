@@ -40,6 +40,25 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, value, entry_id)
   ) WITHOUT ROWID;
   `,
+  // Version 2: plain entries (see mpl.block.ts) stored many to a row. A block's entries start within
+  // one second of first_start, so time windows and message ids reach blocks through first_start.
+  // Unfinished messages are indexed so that a writer knows at start which entries will be replaced.
+  `
+  CREATE TABLE mpl_block (
+    id INTEGER PRIMARY KEY,
+    flow_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    log_level TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    first_start INTEGER NOT NULL,
+    last_start INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    entries TEXT NOT NULL
+  );
+  CREATE INDEX mpl_block_start ON mpl_block (first_start);
+  CREATE INDEX mpl_block_flow ON mpl_block (flow_id, first_start);
+  CREATE INDEX mpl_unfinished ON message_log (message_guid) WHERE status IN ('PROCESSING', 'RETRY');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,11 +7,13 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationalError } from '../errors.ts';
-import { sampleEntry } from './mpl.fixtures.ts';
-import { MplStore, ROWS_PER_INSERT } from './mpl.store.ts';
+import { plainEntry, sampleEntry } from './mpl.fixtures.ts';
+import { MplStore } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
 import { MplWriter } from './mpl.writer.ts';
 
+/** The writer's chunk: entries handled per turn of the event loop under load. */
+const CHUNK = 16;
 const CHILD = new URL('./testdata/mpl-writer-child.ts', import.meta.url).pathname;
 
 describe('MplWriter', { timeout: 30_000 }, () => {
@@ -34,9 +36,14 @@ describe('MplWriter', { timeout: 30_000 }, () => {
       store.close();
     }
   };
-  /** An entry without custom header properties: one that a multi-row insert can take. */
-  const plain = (n: number, status: MplEntry['status'] = 'COMPLETED') =>
-    sampleEntry(n, { customHeaderProperties: [], status });
+  const blocks = () => {
+    const db = new DatabaseSync(join(dir, 'mpl.sqlite'));
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM mpl_block').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
   const writeMany = (w: MplWriter, count: number, from = 0) => {
     for (let n = from; n < from + count; n++) w.write(sampleEntry(n));
   };
@@ -143,32 +150,31 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     );
   });
 
-  test('entries without custom headers go in multi-row inserts, each stored whole', async () => {
+  test('plain entries go into blocks, the others into rows; each reads back whole', async () => {
     const w = writer();
-    for (let n = 0; n < ROWS_PER_INSERT * 3 + 5; n++) w.write(plain(n));
+    const total = CHUNK * 3 + 5;
+    for (let n = 0; n < total; n++) w.write(n % 10 === 0 ? sampleEntry(n) : plainEntry(n));
     await w.close();
-    assert.deepEqual(stored(), {
-      count: ROWS_PER_INSERT * 3 + 5,
-      distinct: ROWS_PER_INSERT * 3 + 5,
-      integrity: 'ok',
-    });
+    assert.deepEqual(stored(), { count: total, distinct: total, integrity: 'ok' });
+    assert.equal(blocks(), 1, 'one flush, one flow: one block');
     const store = new MplStore(dir);
     try {
-      assert.deepEqual(store.get(plain(20).messageGuid), plain(20));
+      assert.deepEqual(store.get(plainEntry(21).messageGuid), plainEntry(21));
+      assert.deepEqual(store.get(sampleEntry(20).messageGuid), sampleEntry(20));
     } finally {
       store.close();
     }
   });
 
   test('under load full chunks go in as they come and commit every maxBatch, before the flush interval', async () => {
-    const w = writer({ flushIntervalMs: 60_000, maxBatch: 2 * ROWS_PER_INSERT });
-    writeMany(w, 2 * ROWS_PER_INSERT + 5);
-    for (let i = 0; i < 200 && w.stats.committed < 2 * ROWS_PER_INSERT; i++) await sleep(5);
+    const w = writer({ flushIntervalMs: 60_000, maxBatch: 2 * CHUNK });
+    for (let n = 0; n < 2 * CHUNK + 5; n++) w.write(n % 2 === 0 ? sampleEntry(n) : plainEntry(n));
+    for (let i = 0; i < 200 && w.stats.committed < 2 * CHUNK; i++) await sleep(5);
     await sleep(20);
-    assert.equal(w.stats.committed, 2 * ROWS_PER_INSERT, 'the last 5 wait for the flush interval');
-    assert.equal(stored().count, 2 * ROWS_PER_INSERT);
+    assert.equal(w.stats.committed, 2 * CHUNK, 'the last 5 wait for the flush interval');
+    assert.equal(stored().count, 2 * CHUNK, 'the plain ones committed with their block');
     await w.close();
-    assert.equal(stored().count, 2 * ROWS_PER_INSERT + 5);
+    assert.equal(stored().count, 2 * CHUNK + 5);
   });
 
   test('a flush commits the entries written before it; later ones wait for a chunk or the interval', async () => {
@@ -183,16 +189,23 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     assert.equal(stored().count, 8);
   });
 
-  test('an entry stored already is replaced when it comes again within a multi-row insert', async () => {
-    const w = writer();
-    w.write(plain(3, 'PROCESSING'));
+  test('an unfinished entry is replaced by the final one, never joined by it in a block', async () => {
+    let w = writer();
+    w.write(plainEntry(3, { status: 'PROCESSING' }));
+    w.write(plainEntry(4, { status: 'RETRY' }));
     await w.flush();
-    for (let n = 0; n < ROWS_PER_INSERT; n++) w.write(plain(n));
+    for (let n = 0; n < CHUNK; n++) if (n !== 4) w.write(plainEntry(n));
     await w.close();
-    assert.deepEqual(stored(), { count: ROWS_PER_INSERT, distinct: ROWS_PER_INSERT, integrity: 'ok' });
+    assert.deepEqual(stored(), { count: CHUNK, distinct: CHUNK, integrity: 'ok' });
+    // A writer started later knows the unfinished entries from the file.
+    w = writer();
+    w.write(plainEntry(4));
+    await w.close();
+    assert.deepEqual(stored(), { count: CHUNK, distinct: CHUNK, integrity: 'ok' });
     const store = new MplStore(dir);
     try {
-      assert.equal(store.get(plain(3).messageGuid)?.status, 'COMPLETED');
+      assert.equal(store.get(plainEntry(3).messageGuid)?.status, 'COMPLETED');
+      assert.equal(store.get(plainEntry(4).messageGuid)?.status, 'COMPLETED');
     } finally {
       store.close();
     }

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, OperationalError } from '../errors.ts';
 import type { MessageLogSink } from '../runtime/services.ts';
 import { applyLogLevel } from './log-level.ts';
+import { BlockBuilder, type MplBlock } from './mpl.block.ts';
 import { WalCheckpointer } from './mpl.checkpoint.ts';
-import { DEFAULT_RETENTION_MS, MplStore, ROWS_PER_INSERT } from './mpl.store.ts';
+import { DEFAULT_RETENTION_MS, MplStore } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
 
 export interface MplWriterOptions {
@@ -33,6 +34,11 @@ export interface MplWriterStats {
   longestTurnMs: number;
 }
 
+/**
+ * Entries handled per turn of the event loop while messages come in: each turn stays a few dozen µs
+ * (an entry with its own row is a SQLite insert), so the log is written evenly, not in bursts.
+ */
+const ENTRIES_PER_TURN = 16;
 /** Retention deletes this many rows per turn (a few µs each), between the writes. */
 const RETENTION_ROWS_PER_TURN = 100;
 /**
@@ -47,13 +53,13 @@ const CHECKPOINT_ENTRIES = 2500;
 const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
 
 /**
- * The runtime's MessageLogSink, on the main thread. `write` only appends to an array. Each full chunk of
- * ROWS_PER_INSERT entries is inserted on the next turn of the event loop (one multi-row statement, a few
- * dozen µs), so under load the log is written evenly as messages finish instead of in bursts; a turn
- * never works longer than about `sliceMs`. A transaction spans turns and commits every `maxBatch`
- * entries, or when the flush interval has passed (then the rest of a chunk goes too): few commits, and
- * a killed process leaves a committed prefix. A failed commit keeps its entries queued and is retried
- * after a backoff; an entry SQLite refuses is dropped and reported, the others go on.
+ * The runtime's MessageLogSink, on the main thread. `write` only appends to an array. Each chunk of
+ * ENTRIES_PER_TURN entries is handled on the next turn of the event loop: plain entries join a block
+ * (mpl.block.ts: a few hundred ns each), the others are inserted as rows; a turn never works longer
+ * than about `sliceMs`. A transaction spans turns and commits every `maxBatch` entries, or when the
+ * flush interval has passed (then the rest of a chunk goes too), with the blocks filled so far: few
+ * commits, and a killed process leaves a committed prefix. A failed commit keeps its entries queued
+ * and is retried after a backoff; an entry SQLite refuses is dropped and reported, the others go on.
  */
 export class MplWriter implements MessageLogSink {
   readonly #o: Required<MplWriterOptions>;
@@ -65,8 +71,11 @@ export class MplWriter implements MessageLogSink {
   #queue: MplEntry[] = [];
   #head = 0;
   #cursor = 0;
+  /** Plain entries of the open transaction, gathered into blocks that are stored before it commits. */
+  readonly #blocks = new BlockBuilder();
   /** Entries of the open transaction that SQLite refused: dropped and reported when it commits. */
   #refused: string[] = [];
+  #refusedCount = 0;
   /** The flush interval's timer, or the backoff's after a failure. */
   #timer?: NodeJS.Timeout;
   #immediate?: NodeJS.Immediate;
@@ -127,7 +136,7 @@ export class MplWriter implements MessageLogSink {
     this.#stats.written++;
     // While a drain is scheduled it takes this entry too; while a retry waits, its timer is left alone.
     if (this.#immediate !== undefined || this.#failures > 0) return;
-    if (this.#queue.length - this.#cursor >= ROWS_PER_INSERT) this.#schedule();
+    if (this.#queue.length - this.#cursor >= ENTRIES_PER_TURN) this.#schedule();
     else this.#timer ??= setTimeout(() => this.#flushNow(), this.#o.flushIntervalMs);
   }
 
@@ -219,7 +228,7 @@ export class MplWriter implements MessageLogSink {
         // What was queued when the flush came is in: commit it. Later entries wait for a chunk or the timer.
         if (open) this.#commit();
         this.#flushDue = false;
-      } else if (waiting >= ROWS_PER_INSERT || flushing > 0) this.#insertSlice();
+      } else if (waiting >= ENTRIES_PER_TURN || flushing > 0) this.#insertSlice();
     } catch (error) {
       this.#failed(error);
       return;
@@ -246,73 +255,72 @@ export class MplWriter implements MessageLogSink {
     const now =
       (!open && (this.#checkpointer.copyDue || this.#retentionDue)) ||
       (open && this.#batchFull()) ||
-      waiting >= ROWS_PER_INSERT ||
+      waiting >= ENTRIES_PER_TURN ||
       this.#flushDue;
     if (now) this.#schedule();
     else if (open || waiting > 0) this.#timer ??= setTimeout(() => this.#flushNow(), this.#o.flushIntervalMs);
   }
 
-  /** Inserts in steps of ROWS_PER_INSERT entries until the batch is complete or the slice is used up. */
+  /** Stores entries, in steps of ENTRIES_PER_TURN, until the batch is complete or the slice is used up. */
   #insertSlice(): void {
     const deadline = performance.now() + this.#o.sliceMs;
     const waiting = this.#queue.length - this.#cursor;
     // Full chunks, and at a flush the rest of what it covers.
-    const ready = Math.max(waiting - (waiting % ROWS_PER_INSERT), this.#flushWaiting());
+    const ready = Math.max(waiting - (waiting % ENTRIES_PER_TURN), this.#flushWaiting());
     const end = Math.min(this.#cursor + ready, this.#head + this.#o.maxBatch);
     if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
     while (this.#cursor < end) {
-      const upTo = Math.min(end, this.#cursor + ROWS_PER_INSERT);
-      const rows = upTo - this.#cursor === ROWS_PER_INSERT ? this.#plainRows(upTo) : undefined;
-      if (rows === undefined || !this.#tryInsertRows(rows)) this.#insertEach(upTo);
-      this.#cursor = upTo;
+      const upTo = Math.min(end, this.#cursor + ENTRIES_PER_TURN);
+      for (; this.#cursor < upTo; this.#cursor++) this.#add(this.#queue[this.#cursor]);
       if (performance.now() >= deadline) return;
     }
   }
 
-  /** The entries from the cursor to `upTo` as stored, when one multi-row insert can take them all. */
-  #plainRows(upTo: number): MplEntry[] | undefined {
-    const rows: MplEntry[] = [];
-    for (let i = this.#cursor; i < upTo; i++) {
-      const entry = applyLogLevel(this.#queue[i]);
-      if (entry === undefined || entry.customHeaderProperties.length > 0) return undefined;
-      rows.push(entry);
-    }
-    return rows;
-  }
-
-  /** False when SQLite refused the statement for one of its rows: `#insertEach` then finds which. */
-  #tryInsertRows(rows: MplEntry[]): boolean {
+  /** One entry into the open transaction: into a block when it is plain, else as a row of its own. */
+  #add(queued: MplEntry): void {
+    const entry = applyLogLevel(queued);
+    if (entry === undefined) return;
     try {
-      this.#store.insertRows(rows);
-      return true;
+      if (this.#store.fitsBlock(entry)) {
+        const full = this.#blocks.add(entry);
+        if (full !== undefined) this.#insertBlock(full);
+      } else this.#store.insert(entry);
     } catch (error) {
       if (isTransient(error)) throw error;
-      return false;
+      // Retrying cannot help an entry SQLite refuses (a NOT NULL field missing, a value it cannot bind).
+      this.#refuse(`${String(queued?.messageGuid)}: ${errorMessage(error)}`, 1);
     }
   }
 
-  #insertEach(upTo: number): void {
-    for (let i = this.#cursor; i < upTo; i++) {
-      const entry = applyLogLevel(this.#queue[i]);
-      try {
-        if (entry !== undefined) this.#store.insert(entry);
-      } catch (error) {
-        if (isTransient(error)) throw error;
-        // Retrying cannot help an entry SQLite refuses (a NOT NULL field missing, a value it cannot bind).
-        this.#refused.push(`${String(this.#queue[i]?.messageGuid)}: ${errorMessage(error)}`);
-      }
+  #insertBlock(block: MplBlock): void {
+    try {
+      this.#store.insertBlock(block);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      this.#refuse(
+        `a block of ${block.count} entries of flow ${block.flowId}: ${errorMessage(error)}`,
+        block.count,
+      );
     }
+  }
+
+  #refuse(reason: string, entries: number): void {
+    this.#refused.push(reason);
+    this.#refusedCount += entries;
   }
 
   #commit(): void {
     if (this.#cursor === this.#head) return;
+    for (const block of this.#blocks.close()) this.#insertBlock(block);
     this.#store.commit();
     const n = this.#cursor - this.#head;
     const refused = this.#refused;
+    const refusedCount = this.#refusedCount;
     this.#refused = [];
+    this.#refusedCount = 0;
     this.#head = this.#cursor;
-    this.#stats.committed += n - refused.length;
-    this.#stats.dropped += refused.length;
+    this.#stats.committed += n - refusedCount;
+    this.#stats.dropped += refusedCount;
     this.#settled += n;
     this.#entriesSinceCheckpoint += n;
     if (
@@ -328,7 +336,7 @@ export class MplWriter implements MessageLogSink {
       this.#o.onError(
         new OperationalError(
           'CW_ERR_MPL_STORE',
-          `Dropped ${refused.length} malformed message log entries: ${refused.join('; ')}`,
+          `Dropped ${refusedCount} malformed message log entries: ${refused.join('; ')}`,
           { hint: 'This is a bug in what produced the entry; the other entries were stored.' },
         ),
       );
@@ -349,8 +357,8 @@ export class MplWriter implements MessageLogSink {
   #purge(): void {
     try {
       const cutoff = Date.now() - this.#o.retentionMs;
-      const n = this.#store.deleteOlderThan(cutoff, RETENTION_ROWS_PER_TURN, RETENTION_ROWS_PER_TURN);
-      if (n < RETENTION_ROWS_PER_TURN) this.#retentionDue = false;
+      this.#store.deleteOlderThan(cutoff, RETENTION_ROWS_PER_TURN, RETENTION_ROWS_PER_TURN);
+      this.#retentionDue = this.#store.hasOlderThan(cutoff);
     } catch (error) {
       this.#retentionDue = false;
       this.#o.onError(
@@ -362,8 +370,10 @@ export class MplWriter implements MessageLogSink {
   /** A transient failure: the open transaction goes back, its entries stay queued, retry after a backoff. */
   #failed(error: unknown): void {
     this.#store.rollback();
+    this.#blocks.clear();
     this.#cursor = this.#head;
     this.#refused = [];
+    this.#refusedCount = 0;
     const delay = Math.min(100 * 2 ** this.#failures, 5000);
     this.#failures++;
     this.#lastFailure = errorMessage(error);
