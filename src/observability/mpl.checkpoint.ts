@@ -30,7 +30,10 @@ export class WalCheckpointer {
   #closed = false;
   #failing = false;
 
-  /** `wake` is called when the copy is due: the writer then calls `copy` at a turn with no open transaction. */
+  /**
+   * `wake` is called when the copy is due (the writer then calls `copy` at a turn with no open
+   * transaction) and when the cycle ends.
+   */
   constructor(store: MplStore, wake: () => void, onError: (error: Error) => void) {
     this.#store = store;
     this.#wake = wake;
@@ -54,6 +57,7 @@ export class WalCheckpointer {
     this.#cycle = this.#run().finally(() => {
       this.#state = 'idle';
       this.#cycle = undefined;
+      if (!this.#closed) this.#wake();
     });
   }
 

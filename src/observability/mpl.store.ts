@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { errorMessage, OperationalError } from '../errors.ts';
@@ -369,6 +369,11 @@ export class MplStore {
     } finally {
       this.#db.exec('PRAGMA synchronous = NORMAL');
     }
+  }
+
+  /** The size of the WAL file (0 when there is none). */
+  walBytes(): number {
+    return statSync(`${this.file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
   }
 
   /** Runs `PRAGMA integrity_check`; 'ok' when the file is sound. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -209,6 +209,29 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     } finally {
       store.close();
     }
+    assert.deepEqual(errors, []);
+  });
+
+  test('under steady load the WAL is started over once it passes walRestartBytes, not grown for ever', async () => {
+    const walSize = async (walRestartBytes: number) => {
+      const w = writer({ walRestartBytes });
+      // 40 000 entries with details, 400 per turn: commits keep coming while checkpoint cycles run.
+      for (let n = 0; n < 40_000; n += 400) {
+        for (let k = n; k < n + 400; k++) w.write(sampleEntry(k));
+        await sleep(1);
+      }
+      await w.flush();
+      const size = statSync(join(dir, 'mpl.sqlite-wal')).size;
+      await w.close();
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      return size;
+    };
+    const unbounded = await walSize(Number.POSITIVE_INFINITY);
+    const bounded = await walSize(1024 * 1024);
+    // The high-water mark: the restart size and what one checkpoint cycle's entries add (about 2.8 MB).
+    assert.ok(bounded < 6 * 1024 * 1024, `WAL ${bounded} bytes with a 1 MiB restart size`);
+    assert.ok(unbounded > 4 * bounded, `WAL ${unbounded} bytes without restarts, ${bounded} with`);
     assert.deepEqual(errors, []);
   });
 
