@@ -76,7 +76,7 @@ export class MplWriter implements MessageLogSink {
   #walRestart = false;
   #entriesSinceCheckpoint = 0;
   /** Entries not yet committed, in order: [#head, #cursor) are in the open transaction. */
-  #queue: MplEntry[] = [];
+  #queue: Array<MplEntry | undefined> = [];
   #head = 0;
   #cursor = 0;
   /** Plain entries of the open transaction, gathered into blocks that are stored before it commits. */
@@ -293,7 +293,7 @@ export class MplWriter implements MessageLogSink {
     if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
     while (this.#cursor < end) {
       const upTo = Math.min(end, this.#cursor + ENTRIES_PER_TURN);
-      for (; this.#cursor < upTo; this.#cursor++) this.#add(this.#queue[this.#cursor]);
+      for (; this.#cursor < upTo; this.#cursor++) this.#add(this.#queue[this.#cursor] as MplEntry);
       if (performance.now() >= deadline) return;
     }
   }
@@ -336,6 +336,9 @@ export class MplWriter implements MessageLogSink {
     for (const block of this.#blocks.close()) this.#insertBlock(block);
     this.#store.commit();
     const n = this.#cursor - this.#head;
+    // Let committed entries go now: kept until the array is cut below, they would live long enough to
+    // be promoted to the old generation, and every collection of the young one would copy them first.
+    this.#queue.fill(undefined, this.#head, this.#cursor);
     const refused = this.#refused;
     const refusedCount = this.#refusedCount;
     this.#refused = [];
