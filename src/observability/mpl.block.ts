@@ -92,15 +92,17 @@ export function detailLists(
   };
 }
 
-/** One block being filled: its JSON grows by one element per entry. */
+/**
+ * One block being filled: one JSON element per entry, joined at the end (appending to one string would
+ * build a rope of hundreds of pieces that SQLite's binding then has to flatten).
+ */
 class OpenBlock {
   readonly flowId: string;
   readonly sender: string;
   readonly logLevel: MplEntry['logLevel'];
   firstStart: number;
   lastStart: number;
-  count = 0;
-  #json = '';
+  readonly #elements: string[] = [];
 
   constructor(e: MplEntry) {
     this.flowId = e.flowId;
@@ -116,16 +118,14 @@ class OpenBlock {
   /** Whether `e` fits without stretching the block beyond BLOCK_SPAN_MS or BLOCK_MAX_ENTRIES. */
   fits(e: MplEntry): boolean {
     return (
-      this.count < BLOCK_MAX_ENTRIES &&
+      this.#elements.length < BLOCK_MAX_ENTRIES &&
       Math.max(this.lastStart, e.logStart) - Math.min(this.firstStart, e.logStart) <= BLOCK_SPAN_MS
     );
   }
 
   add(e: MplEntry, details: string | null): void {
     // The guid is a checked UUID: no character in it needs escaping.
-    const element = `["${e.messageGuid}",${e.logStart},${e.logEnd}${details === null ? '' : `,${details}`}]`;
-    this.#json = this.count === 0 ? element : `${this.#json},${element}`;
-    this.count++;
+    this.#elements.push(`["${e.messageGuid}",${e.logStart},${e.logEnd}${details === null ? '' : `,${details}`}]`);
     if (e.logStart < this.firstStart) this.firstStart = e.logStart;
     if (e.logStart > this.lastStart) this.lastStart = e.logStart;
   }
@@ -138,8 +138,8 @@ class OpenBlock {
       sender: this.sender,
       firstStart: this.firstStart,
       lastStart: this.lastStart,
-      count: this.count,
-      entries: `[${this.#json}]`,
+      count: this.#elements.length,
+      entries: `[${this.#elements.join(',')}]`,
     };
   }
 }
