@@ -10,6 +10,7 @@ import { BodyLimit, bodyTooLarge } from './body-limit.ts';
 import { CSRF_CHECKED_METHODS, csrfToken, csrfTokenValid } from './csrf.ts';
 import type { HttpsSenderOptions } from './https.spec.ts';
 import { MPL_ID_HEADER, writeReply } from './reply.ts';
+import { replyAtTurnEnd } from './reply-batch.ts';
 import {
   addQueryHeaders,
   type HeaderPolicy,
@@ -221,8 +222,17 @@ export class HttpsEndpoint implements SenderEndpoint {
 
   #answer(req: IncomingMessage, res: ServerResponse, result: DispatchResult): void {
     if (res.destroyed) return;
-    if (result.error) this.#fail(req, res, result.exchange, result.error);
-    else writeReply(req, res, result.exchange.message, result.exchange.id);
+    if (result.error) {
+      this.#fail(req, res, result.exchange, result.error);
+      return;
+    }
+    replyAtTurnEnd(() => {
+      try {
+        if (!res.destroyed) writeReply(req, res, result.exchange.message, result.exchange.id);
+      } catch (error) {
+        failUnexpectedly(res, error);
+      }
+    });
   }
 
   #setCamelHeaders(
