@@ -33,12 +33,24 @@ export interface MplBlock {
   entries: string;
 }
 
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const TIME_PREFIX = /^[0-9a-f]{8}-[0-9a-f]{4}-$/;
+/** The last time prefix read and its time: a busy runtime's ids share it for a millisecond. */
+let lastPrefix = '';
+let lastTime = 0;
 
-/** The millisecond time of a lower-case UUIDv7, or undefined for any other id. */
+/**
+ * The millisecond time of a UUIDv7 as the runtime writes them (36 characters, lower-case time, version
+ * 7), or undefined for any other id. Only what the time needs is checked: the rest of an id is never
+ * interpreted, and blocks store ids JSON-escaped.
+ */
 export function uuidv7Time(guid: string): number | undefined {
-  if (!UUID_V7.test(guid)) return undefined;
-  return Number.parseInt(guid.slice(0, 8) + guid.slice(9, 13), 16);
+  if (guid.length !== 36 || guid.charCodeAt(14) !== 0x37) return undefined;
+  if (lastPrefix !== '' && guid.startsWith(lastPrefix)) return lastTime;
+  const prefix = guid.slice(0, 14);
+  if (!TIME_PREFIX.test(prefix)) return undefined;
+  lastPrefix = prefix;
+  lastTime = Number.parseInt(guid.slice(0, 8) + guid.slice(9, 13), 16);
+  return lastTime;
 }
 
 /** Whether `e` can be stored in a block: see the module comment for what plain means. */
@@ -124,8 +136,9 @@ class OpenBlock {
   }
 
   add(e: MplEntry, details: string | null): void {
-    // The guid is a checked UUID: no character in it needs escaping.
-    this.#elements.push(`["${e.messageGuid}",${e.logStart},${e.logEnd}${details === null ? '' : `,${details}`}]`);
+    this.#elements.push(
+      `[${JSON.stringify(e.messageGuid)},${e.logStart},${e.logEnd}${details === null ? '' : `,${details}`}]`,
+    );
     if (e.logStart < this.firstStart) this.firstStart = e.logStart;
     if (e.logStart > this.lastStart) this.lastStart = e.logStart;
   }

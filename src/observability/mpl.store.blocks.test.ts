@@ -140,6 +140,21 @@ describe('MplStore with blocks', () => {
     assert.equal(store.get(plainEntry(44).messageGuid), undefined, 'an id of the same time, not stored');
   });
 
+  test('an id with characters JSON must escape is stored in a block and found by it', () => {
+    const guid = plainEntry(5).messageGuid;
+    // Same length and time as a UUIDv7, with a quote, a backslash and control characters at the end.
+    const oddId = `${guid.slice(0, 32)}"\\\n\u0001`;
+    assert.equal(oddId.length, 36);
+    const odd = plainEntry(5, { messageGuid: oddId, correlationId: oddId });
+    store.insertBatch([plainEntry(4), odd]);
+    assert.equal(tableCount('message_log'), 0, 'both in a block');
+    assert.deepEqual(store.get(odd.messageGuid), odd);
+    assert.deepEqual(
+      store.query({ correlationId: odd.messageGuid }).map((e) => e.messageGuid),
+      [odd.messageGuid],
+    );
+  });
+
   test('retention deletes a block once all its entries are older than the cutoff', () => {
     const entries = Array.from({ length: 250 }, (_, n) => plainEntry(n));
     store.insertBatch(entries);

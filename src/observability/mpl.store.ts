@@ -141,7 +141,9 @@ export class MplStore {
    * and it does not replace an unfinished entry.
    */
   fitsBlock(e: MplEntry): boolean {
-    return isPlain(e) && !this.#unfinishedGuids().has(e.messageGuid);
+    if (!isPlain(e)) return false;
+    const unfinished = this.#unfinishedGuids();
+    return unfinished.size === 0 || !unfinished.has(e.messageGuid);
   }
 
   /**

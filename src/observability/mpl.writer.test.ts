@@ -10,10 +10,10 @@ import { OperationalError } from '../errors.ts';
 import { plainEntry, sampleEntry } from './mpl.fixtures.ts';
 import { MplStore } from './mpl.store.ts';
 import type { MplEntry } from './mpl.types.ts';
-import { MplWriter } from './mpl.writer.ts';
+import { ENTRIES_PER_TURN, MplWriter } from './mpl.writer.ts';
 
 /** The writer's chunk: entries handled per turn of the event loop under load. */
-const CHUNK = 16;
+const CHUNK = ENTRIES_PER_TURN;
 const CHILD = new URL('./testdata/mpl-writer-child.ts', import.meta.url).pathname;
 
 describe('MplWriter', { timeout: 30_000 }, () => {
@@ -156,7 +156,7 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     for (let n = 0; n < total; n++) w.write(n % 10 === 0 ? sampleEntry(n) : plainEntry(n));
     await w.close();
     assert.deepEqual(stored(), { count: total, distinct: total, integrity: 'ok' });
-    assert.equal(blocks(), 1, 'one flush, one flow: one block');
+    assert.equal(blocks(), 2, 'one flow, starts over 2 s: two blocks of at most a second each');
     const store = new MplStore(dir);
     try {
       assert.deepEqual(store.get(plainEntry(21).messageGuid), plainEntry(21));
