@@ -27,6 +27,19 @@ describe('Headers', () => {
     assert.deepEqual([...headers], seen);
   });
 
+  test('setKeyed is set with the lower-cased name given; forEach passes that key', () => {
+    const headers = new Headers({ camelhttpmethod: 'GET' });
+    headers.setKeyed('camelhttpmethod', 'CamelHttpMethod', 'POST');
+    headers.setKeyed('camelhttppath', 'CamelHttpPath', '/a');
+    assert.equal(headers.get('CAMELHTTPMETHOD'), 'POST');
+    assert.equal(headers.get('CamelHttpPath'), '/a');
+    const seen: string[] = [];
+    headers.forEach((_value, name, key) => {
+      seen.push(`${name}=${key}`);
+    });
+    assert.deepEqual(seen, ['camelhttpmethod=camelhttpmethod', 'CamelHttpPath=camelhttppath']);
+  });
+
   test('a clone changes without touching the original', () => {
     const headers = new Headers({ a: '1' });
     const copy = headers.clone();

@@ -21,7 +21,14 @@ export class Headers implements Iterable<[string, unknown]> {
   }
 
   set(name: string, value: unknown): void {
-    const key = name.toLowerCase();
+    this.setKeyed(name.toLowerCase(), name, value);
+  }
+
+  /**
+   * `set` with the lower-cased name at hand (`key` must be `name.toLowerCase()`): the message path sets
+   * its own headers with constant keys, which saves converting and hashing a new string each time.
+   */
+  setKeyed(key: string, name: string, value: unknown): void {
     const existing = this.#entries.get(key);
     if (existing) existing.value = value;
     else this.#entries.set(key, { name, value });
@@ -43,9 +50,12 @@ export class Headers implements Iterable<[string, unknown]> {
     for (const { name, value } of this.#entries.values()) yield [name, value];
   }
 
-  /** Calls `fn` for each header with its name as first set: cheaper than iterating on the message path. */
-  forEach(fn: (value: unknown, name: string) => void): void {
-    for (const entry of this.#entries.values()) fn(entry.value, entry.name);
+  /**
+   * Calls `fn` for each header with its name as first set and lower-cased: cheaper than iterating on
+   * the message path.
+   */
+  forEach(fn: (value: unknown, name: string, key: string) => void): void {
+    for (const [key, entry] of this.#entries) fn(entry.value, entry.name, key);
   }
 
   toObject(): Record<string, unknown> {

@@ -54,8 +54,11 @@ const RETENTION_ROWS_PER_TURN = 100;
  * at 500 entries per cycle.
  */
 const CHECKPOINT_COMMITS = 32;
-/** ...or this many entries, whichever comes first: the copy, one turn of the event loop, takes 1-1.5 ms. */
-const CHECKPOINT_ENTRIES = 2500;
+/**
+ * ...or this many entries with rows of their own, whichever comes first: their copy, one turn of the
+ * event loop, takes 1-1.5 ms. Entries in blocks take a few bytes each; the commits bound their cycles.
+ */
+const CHECKPOINT_ROWS = 2500;
 /** SQLite result codes worth a retry (busy, locked, I/O, disk full, ...): anything else is the entry's fault. */
 const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
 
@@ -75,7 +78,9 @@ export class MplWriter implements MessageLogSink {
   #commitsSinceCheckpoint = 0;
   /** The running checkpoint cycle is to copy the whole WAL: no transaction begins until it ends. */
   #walRestart = false;
-  #entriesSinceCheckpoint = 0;
+  #rowsSinceCheckpoint = 0;
+  /** Entries of the open transaction stored as rows of their own (not in blocks). */
+  #rowsInTransaction = 0;
   /** Entries not yet committed, in order: [#head, #cursor) are in the open transaction. */
   #queue: Array<MplEntry | undefined> = [];
   #head = 0;
@@ -307,7 +312,10 @@ export class MplWriter implements MessageLogSink {
       if (this.#store.fitsBlock(entry)) {
         const full = this.#blocks.add(entry);
         if (full !== undefined) this.#insertBlock(full);
-      } else this.#store.insert(entry);
+      } else {
+        this.#store.insert(entry);
+        this.#rowsInTransaction++;
+      }
     } catch (error) {
       if (isTransient(error)) throw error;
       // Retrying cannot help an entry SQLite refuses (a NOT NULL field missing, a value it cannot bind).
@@ -348,13 +356,14 @@ export class MplWriter implements MessageLogSink {
     this.#stats.committed += n - refusedCount;
     this.#stats.dropped += refusedCount;
     this.#settled += n;
-    this.#entriesSinceCheckpoint += n;
+    this.#rowsSinceCheckpoint += this.#rowsInTransaction;
+    this.#rowsInTransaction = 0;
     if (
       ++this.#commitsSinceCheckpoint >= CHECKPOINT_COMMITS ||
-      this.#entriesSinceCheckpoint >= CHECKPOINT_ENTRIES
+      this.#rowsSinceCheckpoint >= CHECKPOINT_ROWS
     ) {
       if (this.#checkpointer.idle) {
-        this.#commitsSinceCheckpoint = this.#entriesSinceCheckpoint = 0;
+        this.#commitsSinceCheckpoint = this.#rowsSinceCheckpoint = 0;
         this.#walRestart = this.#store.walBytes() > this.#o.walRestartBytes;
         this.#checkpointer.start();
       }
@@ -398,6 +407,7 @@ export class MplWriter implements MessageLogSink {
   #failed(error: unknown): void {
     this.#store.rollback();
     this.#blocks.clear();
+    this.#rowsInTransaction = 0;
     this.#cursor = this.#head;
     this.#refused = [];
     this.#refusedCount = 0;

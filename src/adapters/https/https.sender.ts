@@ -251,10 +251,11 @@ export class HttpsEndpoint implements SenderEndpoint {
       addQueryHeaders(headers, query);
       headers.set('CamelHttpQuery', query);
     }
-    headers.set('CamelHttpMethod', req.method);
-    headers.set('CamelHttpUrl', `http://${head.host ?? 'localhost'}${path}`);
-    headers.set('CamelHttpPath', rest);
-    headers.set('CamelServletContextPath', path.slice(HTTP_PREFIX.length));
+    // Constant lower-case keys: these are set on every message.
+    headers.setKeyed('camelhttpmethod', 'CamelHttpMethod', req.method);
+    headers.setKeyed('camelhttpurl', 'CamelHttpUrl', `http://${head.host ?? 'localhost'}${path}`);
+    headers.setKeyed('camelhttppath', 'CamelHttpPath', rest);
+    headers.setKeyed('camelservletcontextpath', 'CamelServletContextPath', path.slice(HTTP_PREFIX.length));
     if (user !== undefined) headers.set('SapAuthenticatedUserName', user);
   }
 

@@ -17,7 +17,10 @@ const NOT_IN_REPLY: ReadonlySet<string> = new Set([
 
 /** Message headers that go back to the caller: not internal (`Camel…`, `SAP_…`, `Sap…`), not hop-by-hop. */
 export function isReplyHeader(name: string): boolean {
-  const lower = name.toLowerCase();
+  return isReplyKey(name.toLowerCase());
+}
+
+function isReplyKey(lower: string): boolean {
   return !lower.startsWith('camel') && !lower.startsWith('sap') && !NOT_IN_REPLY.has(lower);
 }
 
@@ -73,8 +76,8 @@ export function writeReply(
 /** The reply's header fields as a flat [name, value, ...] list: the message's reply headers and the log id. */
 function replyFields(message: Message, exchangeId: string): Array<string | string[]> {
   const fields: Array<string | string[]> = [];
-  message.headers.forEach((value, name) => {
-    if (!isReplyHeader(name)) return;
+  message.headers.forEach((value, name, key) => {
+    if (!isReplyKey(key)) return;
     const text = headerText(value);
     if (text !== undefined) fields.push(name, text);
   });

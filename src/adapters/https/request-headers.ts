@@ -65,13 +65,13 @@ export function readRequestHead(raw: readonly string[], policy: HeaderPolicy): R
         head.host = value;
         break;
       case 'content-type':
-        headers.set(name, value);
+        headers.setKeyed(lower, name, value);
         continue;
     }
     if (policy.names.has(lower) || (policy.all && !NEVER_WITH_WILDCARD.has(lower))) {
       if (isReserved(lower)) continue;
-      const previous = headers.get(name);
-      headers.set(name, previous === undefined ? value : `${previous}, ${value}`);
+      const previous = headers.get(lower);
+      headers.setKeyed(lower, name, previous === undefined ? value : `${previous}, ${value}`);
     }
   }
   return head;
