@@ -60,12 +60,13 @@ export class Exchange {
   readonly log: MessageLog;
 
   constructor(init: ExchangeInit = {}) {
-    this.id = uuidv7();
+    this.log = init.log ?? new MessageLog();
+    // The id's time is the log's start: one clock read, and the id tells when the message began.
+    this.id = uuidv7(this.log.startedAt);
     this.correlationId = init.correlationId ?? this.id;
     this.flowId = init.flowId ?? '';
     this.message = new Message(init.body, init.headers);
     this.properties = init.properties ? new Map(Object.entries(init.properties)) : new Map();
-    this.log = init.log ?? new MessageLog();
   }
 
   /**

@@ -33,6 +33,8 @@ describe('Headers', () => {
     headers.setKeyed('camelhttppath', 'CamelHttpPath', '/a');
     assert.equal(headers.get('CAMELHTTPMETHOD'), 'POST');
     assert.equal(headers.get('CamelHttpPath'), '/a');
+    assert.equal(headers.getKeyed('camelhttppath'), '/a');
+    assert.equal(headers.getKeyed('CamelHttpPath'), undefined, 'getKeyed takes the lower-cased name');
     const seen: string[] = [];
     headers.forEach((_value, name, key) => {
       seen.push(`${name}=${key}`);

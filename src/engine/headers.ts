@@ -16,6 +16,11 @@ export class Headers implements Iterable<[string, unknown]> {
     return this.#entries.get(name.toLowerCase())?.value;
   }
 
+  /** `get` with the lower-cased name at hand (a constant key on the message path). */
+  getKeyed(key: string): unknown {
+    return this.#entries.get(key)?.value;
+  }
+
   has(name: string): boolean {
     return this.#entries.has(name.toLowerCase());
   }
@@ -55,7 +60,7 @@ export class Headers implements Iterable<[string, unknown]> {
    * the message path.
    */
   forEach(fn: (value: unknown, name: string, key: string) => void): void {
-    for (const [key, entry] of this.#entries) fn(entry.value, entry.name, key);
+    this.#entries.forEach((entry, key) => fn(entry.value, entry.name, key));
   }
 
   toObject(): Record<string, unknown> {

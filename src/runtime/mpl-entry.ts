@@ -22,8 +22,8 @@ export function toMplEntry(exchange: Exchange, sender: string): MplEntry {
     error: log.error,
     customHeaderProperties: log.customHeaders,
     attachments: log.attachments,
-    applicationMessageId: stringOrUndefined(headers.get('SAP_ApplicationID')),
-    applicationMessageType: stringOrUndefined(headers.get('SAP_MessageType')),
+    applicationMessageId: stringOrUndefined(headers.getKeyed('sap_applicationid')),
+    applicationMessageType: stringOrUndefined(headers.getKeyed('sap_messagetype')),
   };
 }
 
