@@ -60,7 +60,9 @@ export class Headers implements Iterable<[string, unknown]> {
    * the message path.
    */
   forEach(fn: (value: unknown, name: string, key: string) => void): void {
-    this.#entries.forEach((entry, key) => fn(entry.value, entry.name, key));
+    this.#entries.forEach((entry, key) => {
+      fn(entry.value, entry.name, key);
+    });
   }
 
   toObject(): Record<string, unknown> {
