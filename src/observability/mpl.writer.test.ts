@@ -168,13 +168,25 @@ describe('MplWriter', { timeout: 30_000 }, () => {
 
   test('under load full chunks go in as they come and commit every maxBatch, before the flush interval', async () => {
     const w = writer({ flushIntervalMs: 60_000, maxBatch: 2 * CHUNK });
-    for (let n = 0; n < 2 * CHUNK + 5; n++) w.write(n % 2 === 0 ? sampleEntry(n) : plainEntry(n));
+    writeMany(w, 2 * CHUNK + 5);
     for (let i = 0; i < 200 && w.stats.committed < 2 * CHUNK; i++) await sleep(5);
     await sleep(20);
     assert.equal(w.stats.committed, 2 * CHUNK, 'the last 5 wait for the flush interval');
-    assert.equal(stored().count, 2 * CHUNK, 'the plain ones committed with their block');
+    assert.equal(stored().count, 2 * CHUNK);
     await w.close();
     assert.equal(stored().count, 2 * CHUNK + 5);
+  });
+
+  test('a transaction holds maxBatch rows, or five times as many entries when they are plain', async () => {
+    const w = writer({ flushIntervalMs: 60_000, maxBatch: 40 });
+    // 199 plain entries and one row fill a transaction (5 × 40); the other 61 wait.
+    for (let n = 0; n < 261; n++) w.write(n === 100 ? sampleEntry(n) : plainEntry(n));
+    for (let i = 0; i < 200 && w.stats.committed < 200; i++) await sleep(5);
+    await sleep(20);
+    assert.equal(w.stats.committed, 200, 'five times maxBatch');
+    assert.equal(stored().count, 200, 'the plain ones committed with their blocks');
+    await w.close();
+    assert.equal(stored().count, 261);
   });
 
   test('a flush commits the entries written before it; later ones wait for a chunk or the interval', async () => {

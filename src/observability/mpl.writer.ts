@@ -12,7 +12,10 @@ export interface MplWriterOptions {
   dataDir: string;
   /** Longest an entry waits in memory before it is written (default 50 ms). */
   flushIntervalMs?: number;
-  /** Writing starts at once when this many entries wait; also the most entries per transaction (default 300: a commit of more can take over a millisecond). */
+  /**
+   * The most entries with rows of their own per transaction (default 300: a commit of more can take
+   * over a millisecond); a transaction holds at most PLAIN_PER_ROW times as many entries in all.
+   */
   maxBatch?: number;
   /** Main-thread time one turn of the event loop may spend writing before it yields (default 1 ms). */
   sliceMs?: number;
@@ -46,6 +49,11 @@ export interface MplWriterStats {
  * and the slice limit holds in any case), so the log is written evenly, not in bursts.
  */
 export const ENTRIES_PER_TURN = 64;
+/**
+ * Plain entries take a few bytes each in a block, so a transaction may hold this many times `maxBatch`
+ * entries in all: fewer commits, fewer and fuller blocks.
+ */
+const PLAIN_PER_ROW = 5;
 /** Retention deletes this many rows per turn (a few µs each), between the writes. */
 const RETENTION_ROWS_PER_TURN = 100;
 /**
@@ -55,10 +63,11 @@ const RETENTION_ROWS_PER_TURN = 100;
  */
 const CHECKPOINT_COMMITS = 32;
 /**
- * ...or this many entries with rows of their own, whichever comes first: their copy, one turn of the
- * event loop, takes 1-1.5 ms. Entries in blocks take a few bytes each; the commits bound their cycles.
+ * ...or this many entries with rows of their own, or this many entries in blocks, whichever comes
+ * first: the copy of either, one turn of the event loop, takes about a millisecond.
  */
 const CHECKPOINT_ROWS = 2500;
+const CHECKPOINT_PLAIN = 15_000;
 /** SQLite result codes worth a retry (busy, locked, I/O, disk full, ...): anything else is the entry's fault. */
 const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
 
@@ -66,7 +75,7 @@ const TRANSIENT = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15]);
  * The runtime's MessageLogSink, on the main thread. `write` only appends to an array. Each chunk of
  * ENTRIES_PER_TURN entries is handled on the next turn of the event loop: plain entries join a block
  * (mpl.block.ts: a few hundred ns each), the others are inserted as rows; a turn never works longer
- * than about `sliceMs`. A transaction spans turns and commits every `maxBatch` entries, or when the
+ * than about `sliceMs`. A transaction spans turns and commits when it is full (`maxBatch`), or when the
  * flush interval has passed (then the rest of a chunk goes too), with the blocks filled so far: few
  * commits, and a killed process leaves a committed prefix. A failed commit keeps its entries queued
  * and is retried after a backoff; an entry SQLite refuses is dropped and reported, the others go on.
@@ -79,6 +88,7 @@ export class MplWriter implements MessageLogSink {
   /** The running checkpoint cycle is to copy the whole WAL: no transaction begins until it ends. */
   #walRestart = false;
   #rowsSinceCheckpoint = 0;
+  #plainSinceCheckpoint = 0;
   /** Entries of the open transaction stored as rows of their own (not in blocks). */
   #rowsInTransaction = 0;
   /** Entries not yet committed, in order: [#head, #cursor) are in the open transaction. */
@@ -265,7 +275,10 @@ export class MplWriter implements MessageLogSink {
   }
 
   #batchFull(): boolean {
-    return this.#cursor - this.#head >= this.#o.maxBatch;
+    return (
+      this.#rowsInTransaction >= this.#o.maxBatch ||
+      this.#cursor - this.#head >= this.#o.maxBatch * PLAIN_PER_ROW
+    );
   }
 
   /** How many of the entries a due flush covers are not inserted yet (0 without a flush). */
@@ -295,11 +308,14 @@ export class MplWriter implements MessageLogSink {
     const waiting = this.#queue.length - this.#cursor;
     // Full chunks, and at a flush the rest of what it covers.
     const ready = Math.max(waiting - (waiting % ENTRIES_PER_TURN), this.#flushWaiting());
-    const end = Math.min(this.#cursor + ready, this.#head + this.#o.maxBatch);
+    const end = Math.min(this.#cursor + ready, this.#head + this.#o.maxBatch * PLAIN_PER_ROW);
     if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
     while (this.#cursor < end) {
       const upTo = Math.min(end, this.#cursor + ENTRIES_PER_TURN);
-      for (; this.#cursor < upTo; this.#cursor++) this.#add(this.#queue[this.#cursor] as MplEntry);
+      for (; this.#cursor < upTo; this.#cursor++) {
+        if (this.#batchFull()) return;
+        this.#add(this.#queue[this.#cursor] as MplEntry);
+      }
       if (performance.now() >= deadline) return;
     }
   }
@@ -357,13 +373,15 @@ export class MplWriter implements MessageLogSink {
     this.#stats.dropped += refusedCount;
     this.#settled += n;
     this.#rowsSinceCheckpoint += this.#rowsInTransaction;
+    this.#plainSinceCheckpoint += n - this.#rowsInTransaction;
     this.#rowsInTransaction = 0;
     if (
       ++this.#commitsSinceCheckpoint >= CHECKPOINT_COMMITS ||
-      this.#rowsSinceCheckpoint >= CHECKPOINT_ROWS
+      this.#rowsSinceCheckpoint >= CHECKPOINT_ROWS ||
+      this.#plainSinceCheckpoint >= CHECKPOINT_PLAIN
     ) {
       if (this.#checkpointer.idle) {
-        this.#commitsSinceCheckpoint = this.#rowsSinceCheckpoint = 0;
+        this.#commitsSinceCheckpoint = this.#rowsSinceCheckpoint = this.#plainSinceCheckpoint = 0;
         this.#walRestart = this.#store.walBytes() > this.#o.walRestartBytes;
         this.#checkpointer.start();
       }
