@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import { sendJson } from '../../runtime/http-server.ts';
 import { CheckQueue } from '../../security/check-queue.ts';
@@ -31,8 +30,15 @@ test('the event loop keeps serving while 20 wrong passwords are being hashed', a
   await (
     await fetch(ep.url(), { method: 'POST', body: 'x', headers: basic('alice', 'warm-up') })
   ).arrayBuffer();
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
+  // Counts the event loop's turns while the checks run. Hashing on the loop holds each turn for a whole
+  // check (~40 ms), so 20 checks would pass in at most a few dozen turns; off the loop it spins freely.
+  let turns = 0;
+  let counting = true;
+  const spin = () => {
+    turns++;
+    if (counting) setImmediate(spin);
+  };
+  setImmediate(spin);
   let settled = 0;
   const attacks = Array.from({ length: 20 }, (_, i) =>
     fetch(ep.url(), { method: 'POST', body: 'x', headers: basic(USERS[i % 4], `guess-${i}`) }).then(
@@ -44,23 +50,15 @@ test('the event loop keeps serving while 20 wrong passwords are being hashed', a
     ),
   );
   await new Promise((resolve) => setTimeout(resolve, 20));
-  const pings: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const started = performance.now();
     const res = await fetch(`${ep.server.baseUrl()}/http/ping`);
     assert.equal(res.status, 200);
     await res.arrayBuffer();
-    pings.push(performance.now() - started);
   }
   assert.ok(settled < 20, `the pings ran while checks were pending (${settled} of 20 done)`);
   assert.deepEqual(await Promise.all(attacks), Array(20).fill(401));
-  delay.disable();
-  // Bounds are loose for busy CI machines; hashing on the event loop stalls it 40 ms per check, 800 ms in all.
-  const ms = (ns: number) => (ns / 1e6).toFixed(1);
-  const stats = `pings ${pings.map((p) => p.toFixed(1)).join(', ')} ms; loop delay median ${ms(delay.percentile(50))}, max ${ms(delay.max)} ms`;
-  assert.ok(pings.sort((a, b) => a - b)[2] < 25, stats);
-  assert.ok(delay.percentile(50) < 10e6, stats);
-  assert.ok(delay.max < 100e6, stats);
+  counting = false;
+  assert.ok(turns > 400, `the event loop turned ${turns} times during 20 checks: it was held by them`);
   assert.equal(ep.exchanges.length, 0);
 });
 
