@@ -203,7 +203,11 @@ async function measure(s: Scenario, ports: number[], o: Options): Promise<report
       causewayRuns.push(await measured(causewayUrl, causeway, o));
       if (peer) peerRuns.push(await measured(peerUrl, peer, o));
     }
-    const result = { scenario: s, baseline: best(bareRuns), causeway: best(causewayRuns) };
+    const roundRatios =
+      o.rounds > 1
+        ? bareRuns.map((b, i) => causewayRuns[i].requestsPerSecond / b.requestsPerSecond)
+        : undefined;
+    const result = { scenario: s, baseline: best(bareRuns), causeway: best(causewayRuns), roundRatios };
     return peer ? { ...result, peer: best(peerRuns) } : result;
   } finally {
     for (const child of started.reverse()) await child.stop();
@@ -286,8 +290,9 @@ async function main(): Promise<number> {
     const r = await measure(s, ports, o);
     results.push(r);
     const peer = r.peer ? ` vs ${r.peer.requestsPerSecond.toFixed(0)}` : '';
+    const rounds = r.roundRatios ? `; ${report.formatRounds(r.roundRatios)}` : '';
     console.log(
-      `${r.baseline.requestsPerSecond.toFixed(0)} vs ${r.causeway.requestsPerSecond.toFixed(0)}${peer} req/s`,
+      `${r.baseline.requestsPerSecond.toFixed(0)} vs ${r.causeway.requestsPerSecond.toFixed(0)}${peer} req/s${rounds}`,
     );
   }
   let mem: report.MemoryResult | undefined;

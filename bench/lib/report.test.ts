@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   formatPeer,
+  formatRounds,
   type Measurement,
   type ResultRow,
   rows,
@@ -79,4 +80,9 @@ test('a run without --peer keeps the Node-RED rows of an earlier run', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('round ratios are listed in order with their median', () => {
+  assert.equal(formatRounds([0.8, 0.7, 0.9]), 'round ratios 0.80 0.70 0.90 (median 0.80)');
+  assert.equal(formatRounds([0.8, 0.7, 0.9, 0.6]), 'round ratios 0.80 0.70 0.90 0.60 (median 0.75)');
 });

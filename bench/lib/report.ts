@@ -15,6 +15,8 @@ export interface ScenarioResult {
   causeway: Measurement;
   /** Node-RED on the same scenario, with `--peer nodered`. */
   peer?: Measurement;
+  /** Causeway's req/s over bare node's in each round, when there were several. */
+  roundRatios?: number[];
 }
 
 export interface MemoryResult {
@@ -44,6 +46,17 @@ const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 export function throughputOk(r: ScenarioResult): boolean {
   return r.causeway.requestsPerSecond / r.baseline.requestsPerSecond >= r.scenario.throughputGoal;
+}
+
+/**
+ * Each round's req/s ratio (the two sides measured back to back) and their median. The headline keeps
+ * each side's best round; on a noisy host the paired median shows how far that pairing moved the ratio.
+ */
+export function formatRounds(ratios: number[]): string {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return `round ratios ${ratios.map((r) => r.toFixed(2)).join(' ')} (median ${median.toFixed(2)})`;
 }
 
 export function latencyOk(r: ScenarioResult): boolean {
