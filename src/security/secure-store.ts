@@ -37,6 +37,8 @@ export interface FileSecureStoreOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Limits for password hashing; default: one queue shared by the process. */
   checks?: CheckQueue;
+  /** How long a change waits for another process's change before failing; default 15 s. */
+  lockWaitMs?: number;
 }
 
 export interface UserSummary {
@@ -46,9 +48,10 @@ export interface UserSummary {
 
 /**
  * Security material in one folder (`<dataDir>/security/`): credentials sealed with AES-256-GCM under the master key,
- * users with scrypt password hashes. Files are read when opened and replaced atomically on every change;
- * a runtime calls `watch()` to see changes the CLI makes from another process. Secrets never appear in
- * listings or errors.
+ * users with scrypt password hashes. Files are read when opened; each change re-reads them under the
+ * folder's lock (folder-lock.ts) and replaces the file it changes atomically, so changes from several
+ * processes are all kept. A runtime calls `watch()` to see changes the CLI makes from another process.
+ * Secrets never appear in listings or errors.
  */
 export class FileSecureStore implements SecureStore {
   readonly dir: string;
@@ -58,6 +61,7 @@ export class FileSecureStore implements SecureStore {
   #key?: Buffer;
   readonly #opened = new Map<string, Credential>();
   readonly #passwords: PasswordChecker;
+  readonly #lockWaitMs?: number;
   #unwatch?: () => void;
 
   /** `dir` is the security folder itself, normally `<dataDir>/security`. */
@@ -65,6 +69,7 @@ export class FileSecureStore implements SecureStore {
     this.dir = dir;
     this.#env = options.env ?? process.env;
     this.#passwords = new PasswordChecker(options.checks);
+    this.#lockWaitMs = options.lockWaitMs;
     this.reload();
   }
 
@@ -233,17 +238,16 @@ export class FileSecureStore implements SecureStore {
       (password === '' ? 'the password is empty' : undefined) ??
       (roles.some((r) => r.trim() === '') ? 'a role name is empty' : undefined);
     if (problem) throw new UserError('CW_ERR_CREDENTIAL', `Cannot store user '${name}': ${problem}.`);
-    return this.#change(() => this.#putUser(name, password, roles));
+    // Hashed before the lock is taken: it is the slow part, and other processes wait while it is held.
+    const hash = hashPassword(password);
+    return this.#change(() => this.#putUser(name, hash, roles));
   }
 
-  #putUser(name: string, password: string, roles: string[]): 'added' | 'updated' {
+  #putUser(name: string, password: PasswordHash, roles: string[]): 'added' | 'updated' {
     const existed = Object.hasOwn(this.#users.users, name);
     const next: UsersFile = {
       version: 1,
-      users: {
-        ...this.#users.users,
-        [name]: { password: hashPassword(password), roles: [...new Set(roles)] },
-      },
+      users: { ...this.#users.users, [name]: { password, roles: [...new Set(roles)] } },
     };
     this.#write(this.#usersFile, next);
     this.#users = next;
@@ -304,10 +308,14 @@ export class FileSecureStore implements SecureStore {
    */
   #change<T>(apply: () => T): T {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    return withFolderLock(this.dir, () => {
-      this.reload();
-      return apply();
-    });
+    return withFolderLock(
+      this.dir,
+      () => {
+        this.reload();
+        return apply();
+      },
+      { waitMs: this.#lockWaitMs },
+    );
   }
 
   #write(file: string, content: unknown): void {

@@ -217,3 +217,41 @@ describe('security material changed while causeway run runs (end to end)', () =>
     }
   });
 });
+
+describe('security commands run at the same time (end to end)', () => {
+  it('keeps the change of every `causeway users add` and `credentials set`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-users-'));
+    const data = join(dir, 'data');
+    const names = ['n1', 'n2', 'n3'];
+    try {
+      const results = await Promise.all(
+        names.flatMap((name) => [
+          causeway(['users', 'add', name, '--password', `pw-${name}`, '--data', data], dir),
+          causeway(
+            [
+              'credentials',
+              'set',
+              name,
+              '--type',
+              'secure-parameter',
+              '--value',
+              `v-${name}`,
+              '--data',
+              data,
+            ],
+            dir,
+          ),
+        ]),
+      );
+      for (const r of results) assert.equal(r.code, 0, r.stderr);
+      const listed = async (kind: string) =>
+        JSON.parse((await causeway([kind, 'list', '--json', '--data', data], dir)).stdout).map(
+          (entry: { name: string }) => entry.name,
+        );
+      assert.deepEqual(await listed('users'), names);
+      assert.deepEqual(await listed('credentials'), names);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
