@@ -6,7 +6,7 @@ export function asStoreError(error: unknown, what: string): UserError {
   if (error instanceof UserError) return error;
   return new UserError('CW_ERR_SECURE_STORE', `${what}: ${(error as Error).message}`, {
     cause: error,
-    hint: 'Check that the data directory exists and is readable; changes made by the CLI are seen after a restart.',
+    hint: 'Check that the data directory exists and is readable by this user.',
   });
 }
 
