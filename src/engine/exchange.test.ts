@@ -17,4 +17,13 @@ describe('Exchange', () => {
     assert.equal(new Set(ids).size, ids.length);
     assert.deepEqual([...ids].sort(), ids);
   });
+
+  test('hands the signal to forks, or the one given', () => {
+    const message = new AbortController();
+    const own = new AbortController();
+    const exchange = new Exchange({ signal: message.signal });
+    assert.equal(exchange.fork().signal, message.signal);
+    assert.equal(exchange.fork('part', own.signal).signal, own.signal);
+    assert.equal(new Exchange().fork().signal, undefined);
+  });
 });

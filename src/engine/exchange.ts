@@ -41,6 +41,8 @@ export interface ExchangeInit {
   correlationId?: string;
   flowId?: string;
   log?: MessageLog;
+  /** Stops the message when it aborts (see cancel.ts); only messages that may have to stop get one. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -58,6 +60,11 @@ export class Exchange {
   /** Set by Terminate Message and End events: stop running the remaining steps. */
   stopped = false;
   readonly log: MessageLog;
+  /**
+   * When it aborts, the message stops: no further step runs, a pending receiver call ends, and the
+   * message ends with the signal's reason. Undefined for most messages (cancel.ts).
+   */
+  readonly signal: AbortSignal | undefined;
 
   constructor(init: ExchangeInit = {}) {
     this.log = init.log ?? new MessageLog();
@@ -67,13 +74,15 @@ export class Exchange {
     this.flowId = init.flowId ?? '';
     this.message = new Message(init.body, init.headers);
     this.properties = init.properties ? new Map(Object.entries(init.properties)) : new Map();
+    this.signal = init.signal;
   }
 
   /**
    * A child exchange for a split part or a multicast branch: same ids and log, its own message and a
-   * copy of the properties, so branches do not see each other's changes.
+   * copy of the properties, so branches do not see each other's changes. It stops with this exchange,
+   * or with `signal` when given (a splitter's own timeout for its parts, linked to this exchange's).
    */
-  fork(body: unknown = this.message.body): Exchange {
+  fork(body: unknown = this.message.body, signal: AbortSignal | undefined = this.signal): Exchange {
     const child = Object.create(Exchange.prototype) as Exchange;
     Object.assign(child, {
       id: this.id,
@@ -84,6 +93,7 @@ export class Exchange {
       exception: this.exception,
       stopped: false,
       log: this.log,
+      signal,
     });
     return child;
   }

@@ -51,4 +51,25 @@ describe('sequence', () => {
     await assert.rejects(async () => sequence([mark('a', true), fail, mark('b')])(rejected), /boom/);
     assert.deepEqual(seen(rejected), ['a']);
   });
+
+  it('runs no step once the exchange is cancelled, and fails with the reason', async () => {
+    const controller = new AbortController();
+    const why = new Error('cancelled');
+    const cancelling: Processor = () => {
+      controller.abort(why);
+      return Promise.resolve();
+    };
+    const exchange = new Exchange({ signal: controller.signal });
+    await assert.rejects(
+      async () => sequence([mark('a'), cancelling, mark('b'), mark('c')])(exchange),
+      (error) => error === why,
+    );
+    assert.deepEqual(seen(exchange), ['a']);
+    const late = new Exchange({ signal: controller.signal });
+    assert.throws(
+      () => sequence([mark('a'), mark('b')])(late),
+      (error) => error === why,
+    );
+    assert.equal(seen(late), undefined);
+  });
 });

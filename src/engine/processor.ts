@@ -9,7 +9,8 @@ export type Processor = (exchange: Exchange) => void | Promise<void>;
 /**
  * Runs processors in order, stopping when one marks the exchange stopped (End, Terminate). Steps that
  * finish synchronously run without a promise, so a flow of such steps stays synchronous; from the first
- * step that returns a promise, the rest run after it.
+ * step that returns a promise, the rest run after it. A cancelled exchange (its signal aborted) runs
+ * no further step: the signal's reason is thrown before the next one.
  */
 export function sequence(processors: Processor[]): Processor {
   if (processors.length === 0) return () => {};
@@ -18,6 +19,7 @@ export function sequence(processors: Processor[]): Processor {
     await pending;
     for (let i = next; i < processors.length; i++) {
       if (exchange.stopped) return;
+      exchange.signal?.throwIfAborted();
       const step = processors[i](exchange);
       if (step) await step;
     }
@@ -25,6 +27,7 @@ export function sequence(processors: Processor[]): Processor {
   return (exchange) => {
     for (let i = 0; i < processors.length; i++) {
       if (exchange.stopped) return;
+      exchange.signal?.throwIfAborted();
       const pending = processors[i](exchange);
       if (pending) return rest(exchange, pending, i + 1);
     }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Receiver } from '../adapters/adapter.spec.ts';
+import { CancelledError } from '../engine/cancel.ts';
 import { OperationalError } from '../errors.ts';
 import { compileFlow } from '../flow/compiler.ts';
 import type { MplEntry } from '../observability/mpl.types.ts';
@@ -154,5 +156,43 @@ describe('FlowRunner', () => {
   it('writes nothing at log level NONE', async () => {
     const { entries } = await run(`logLevel: NONE\n${flow()}`, backend('reply'));
     assert.equal(entries.length, 0);
+  });
+
+  it('ends a cancelled message as FAILED with the reason: no further step, no exception subprocess', async () => {
+    const entries: MplEntry[] = [];
+    const controller = new AbortController();
+    const why = new CancelledError('the test stopped it');
+    // A call that ignores the signal: the message still stops before its next step.
+    const slow: Receiver & { calls: number } = {
+      name: 'backend',
+      adapter: 'test',
+      calls: 0,
+      async call() {
+        this.calls++;
+        controller.abort(why);
+        await sleep(5);
+      },
+    };
+    const text = [
+      'id: cancel',
+      'steps:',
+      '  - requestReply: { receiver: backend }',
+      '  - requestReply: { receiver: backend }',
+      'exceptionSubprocess:',
+      '  steps: [ { requestReply: { receiver: backend } } ]',
+    ].join('\n');
+    const { flow: compiled } = compileFlow(text, {
+      file: '/flows/cancel.yaml',
+      services: detachedServices(entries),
+      receiverOverrides: new Map([['backend', slow]]),
+    });
+    const runner = compiled!.runner;
+    const result = await runner.dispatch(runner.newExchange({ body: 'in', signal: controller.signal }));
+    assert.equal(result.error, why);
+    assert.equal(slow.calls, 1);
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0].status, 'FAILED');
+    assert.equal(entries[0].error, 'The message was cancelled: the test stopped it');
+    assert.equal(runner.inFlight, 0);
   });
 });

@@ -54,6 +54,7 @@ export class FlowRunner {
       correlationId: init.correlationId,
       flowId: this.flowId,
       log: init.log ?? new MessageLog(level),
+      signal: init.signal,
     });
   }
 
@@ -86,16 +87,24 @@ export class FlowRunner {
     );
   }
 
-  /** A step failed: the exception subprocess handles it when there is one (an escalation ends the message). */
+  /**
+   * A step failed: the exception subprocess handles it when there is one (an escalation ends the
+   * message, and so does a cancellation: nothing of a cancelled message runs any more).
+   */
   #failed(exchange: Exchange, error: Error): DispatchResult | Promise<DispatchResult> {
-    if (!this.#exceptionSubprocess || error instanceof EscalationSignal) return this.#finish(exchange, error);
+    if (!this.#exceptionSubprocess || error instanceof EscalationSignal || exchange.signal?.aborted) {
+      return this.#finish(exchange, error);
+    }
     return this.#handle(exchange, error).then((rest) => this.#finish(exchange, rest));
   }
 
-  /** Sets the final status and hands the log entry to the writer. */
+  /**
+   * Sets the final status and hands the log entry to the writer. A message cancelled on its way
+   * fails with the reason it was cancelled for, whatever its steps ended with.
+   */
   #finish(exchange: Exchange, ending: Error | undefined): DispatchResult {
     this.#inFlight--;
-    let error = ending;
+    let error = exchange.signal?.aborted ? asError(exchange.signal.reason) : ending;
     const log = exchange.log;
     if (error instanceof EscalationSignal) log.status = 'ESCALATED';
     else if (error) log.status = 'FAILED';

@@ -10,6 +10,8 @@ export interface StepInput {
   body?: unknown;
   headers?: Record<string, unknown>;
   properties?: Record<string, unknown>;
+  /** Cancels the message when it aborts. */
+  signal?: AbortSignal;
 }
 
 export interface StepRunOptions {

@@ -46,6 +46,10 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   #whole?: Buffer;
   #stream?: AnswerStream;
   #settled = false;
+  /** The message was cancelled (cancelOn): why, kept to abort a request undici has not started yet. */
+  #cancelled?: unknown;
+  #signal?: AbortSignal;
+  #onAbort?: () => void;
 
   constructor(policy: BodyPolicy) {
     this.#policy = policy;
@@ -55,8 +59,24 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
     this.#reject = reject;
   }
 
+  /**
+   * Ends the request when `signal` aborts (its message was cancelled): the promise rejects with the
+   * signal's reason at once, and the request is aborted now, or when undici starts it if it still
+   * waits for a connection. Called before the request is dispatched.
+   */
+  cancelOn(signal: AbortSignal): void {
+    if (signal.aborted) {
+      this.#cancel(signal.reason);
+      return;
+    }
+    this.#signal = signal;
+    this.#onAbort = () => this.#cancel(signal.reason);
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
   onConnect(abort: (error?: Error) => void): void {
     this.#abort = abort;
+    if (this.#cancelled !== undefined) abort(this.#cancelled as Error);
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
@@ -98,15 +118,34 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    this.#unwatch();
     if (this.#mode === 'stream') (this.#stream as AnswerStream).complete();
     else this.#finish(false);
   }
 
   onError(error: Error): void {
+    this.#unwatch();
     if (!this.#settled) {
       this.#settled = true;
       this.#reject(error);
     } else if (this.#stream && !this.#stream.destroyed) this.#stream.destroy(error);
+  }
+
+  #cancel(reason: unknown): void {
+    this.#cancelled = reason;
+    this.#unwatch();
+    // undici reports the abort through onError, which rejects or ends a streamed answer.
+    if (this.#abort) this.#abort(reason as Error);
+    if (!this.#settled) {
+      this.#settled = true;
+      this.#reject(reason as Error);
+    }
+  }
+
+  #unwatch(): void {
+    if (this.#onAbort === undefined) return;
+    (this.#signal as AbortSignal).removeEventListener('abort', this.#onAbort);
+    this.#onAbort = undefined;
   }
 
   #finish(truncated: boolean): void {

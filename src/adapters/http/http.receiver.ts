@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher, Pool } from 'undici';
+import { delay, unlessAborted } from '../../engine/cancel.ts';
 import type { Exchange } from '../../engine/exchange.ts';
 import { OperationalError, UserError } from '../../errors.ts';
 import type { Credential } from '../../runtime/services.ts';
@@ -127,7 +127,11 @@ export class HttpReceiver implements Receiver {
     await Promise.all(pools.map((pool) => pool.close()));
   }
 
-  /** Sends until an answer is final: retries chosen statuses and connection errors, renews a refused token. */
+  /**
+   * Sends until an answer is final: retries chosen statuses and connection errors, renews a refused
+   * token. A cancelled message ends the call at once, whatever it waits for, with the reason it was
+   * cancelled for.
+   */
   async #send(
     exchange: Exchange,
     policy: CallPolicy,
@@ -148,21 +152,25 @@ export class HttpReceiver implements Receiver {
       headers,
       body,
     };
+    const signal = exchange.signal;
     for (;;) {
+      signal?.throwIfAborted();
       let authorization = this.#auth.header(exchange);
       if (authorization !== undefined) {
-        if (typeof authorization !== 'string') authorization = await authorization;
+        // The token request is shared with other messages: a cancelled one stops waiting for it.
+        if (typeof authorization !== 'string') authorization = await unlessAborted(authorization, signal);
         headers.length = headerCount;
         headers.push('authorization', authorization);
         policy.canRenew = policy.renewable && this.#auth.mode === 'oauth2-client-credentials';
       }
       let answer: Answer;
       try {
-        answer = await this.#dispatch(target.origin, options, policy);
+        answer = await this.#dispatch(target.origin, options, policy, signal);
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         if (retry?.onConnectionError && policy.attempt < retry.maxAttempts && isConnectionError(error)) {
           policy.attempt++;
-          await sleep(retry.intervalMs);
+          await delay(retry.intervalMs, signal);
           continue;
         }
         throw transportError(this.name, method, target.url, error, timeoutMs);
@@ -174,7 +182,7 @@ export class HttpReceiver implements Receiver {
       if (policy.next === 'retry') {
         const wait = retryAfterMs(answer.headers['retry-after']) ?? (retry?.intervalMs as number);
         policy.attempt++;
-        await sleep(wait);
+        await delay(wait, signal);
         continue;
       }
       return answer;
@@ -251,9 +259,16 @@ export class HttpReceiver implements Receiver {
     return pool;
   }
 
-  #dispatch(origin: string, options: Dispatcher.DispatchOptions, policy: BodyPolicy): Promise<Answer> {
+  #dispatch(
+    origin: string,
+    options: Dispatcher.DispatchOptions,
+    policy: BodyPolicy,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
+    const pool = this.#pool(origin);
     const handler = new AnswerHandler(policy);
-    this.#pool(origin).dispatch(options, handler);
+    if (signal) handler.cancelOn(signal);
+    pool.dispatch(options, handler);
     return handler.promise;
   }
 

@@ -58,12 +58,16 @@ class ProcessDirectConsumer implements SenderEndpoint {
     return [`processDirect ${this.#address}`];
   }
 
-  /** CPI passes the message, not the exchange: properties stay with the caller; the ids link the logs. */
+  /**
+   * CPI passes the message, not the exchange: properties stay with the caller; the ids link the logs.
+   * The called flow runs as part of the caller's message, so it stops when the caller is cancelled.
+   */
   #exchangeFor(caller: Exchange): Exchange {
     const exchange = this.#ctx.newExchange({
       body: caller.message.body,
       headers: caller.message.headers.clone(),
       correlationId: caller.correlationId,
+      signal: caller.signal,
     });
     if (caller.message.attachments.size > 0)
       exchange.message.attachments = new Map(caller.message.attachments);

@@ -38,6 +38,8 @@ export const loopingProcessCall = defineStep({
     return async (exchange) => {
       if (!process) return;
       for (let i = 1; ; i++) {
+        // A process of one step runs it without the check between steps: a cancelled message stops here.
+        exchange.signal?.throwIfAborted();
         exchange.properties.set('CamelLoopIndex', i - 1);
         const pending = process(exchange);
         if (pending) await pending;

@@ -79,10 +79,43 @@ describe('runParts', () => {
     );
   });
 
+  it('at an abort starts no more parts and returns at once, without the failures it caused', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    let closed = false;
+    async function* source() {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    setTimeout(() => controller.abort(new Error('timeout')), 30);
+    const begun = performance.now();
+    const result = await runParts(
+      source(),
+      { limit: 2, stopOnError: true, signal: controller.signal },
+      async (i) => {
+        started.push(i);
+        // Ignores the signal: runParts must not wait for it.
+        await sleep(i === 0 ? 0 : 1_000);
+        if (controller.signal.aborted) throw new Error(`part ${i} stopped`);
+      },
+    );
+    assert.ok(performance.now() - begun < 800, 'returned before the running parts ended');
+    assert.equal(result.aborted, true);
+    assert.deepEqual(started, [0, 1, 2]);
+    assert.equal(result.count, 3);
+    assert.deepEqual(result.failures, []);
+    await sleep(1);
+    assert.equal(closed, true);
+  });
+
   it('handles an empty source and synchronous workers', async () => {
     assert.deepEqual(await runParts([], { limit: 5, stopOnError: true }, () => {}), {
       count: 0,
       failures: [],
+      aborted: false,
     });
     const seen: number[] = [];
     await runParts(range(3), { limit: 2, stopOnError: true }, (i) => void seen.push(i));

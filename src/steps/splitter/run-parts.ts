@@ -1,3 +1,5 @@
+import { unlessAborted } from '../../engine/cancel.ts';
+
 export interface PartFailure {
   index: number;
   error: unknown;
@@ -8,6 +10,17 @@ export interface RunPartsOptions {
   limit: number;
   /** Start no new part once one failed (parts already running finish). */
   stopOnError: boolean;
+  /** When it aborts, no new part starts and runParts returns at once (see `aborted`). */
+  signal?: AbortSignal;
+}
+
+export interface RunPartsResult {
+  /** Parts started. */
+  count: number;
+  /** In index order; after an abort, only those that failed before it. */
+  failures: PartFailure[];
+  /** The signal aborted before every part had finished. */
+  aborted: boolean;
 }
 
 /**
@@ -16,13 +29,16 @@ export interface RunPartsOptions {
  * the last (CamelSplitComplete) without knowing the count in advance.
  *
  * Failures do not reject: they are returned in index order, so the caller decides what a failure
- * means and no part is left running unobserved.
+ * means and no part is left running unobserved. The one exception is an abort: the parts still
+ * running were given the same signal and end on their own at their next step or call (their failures
+ * are dropped), and runParts does not wait for them, so that a timeout is a timeout.
  */
 export async function runParts<T>(
   source: Iterable<T> | AsyncIterable<T>,
   options: RunPartsOptions,
   work: (item: T, index: number, last: boolean) => Promise<void> | void,
-): Promise<{ count: number; failures: PartFailure[] }> {
+): Promise<RunPartsResult> {
+  const { signal } = options;
   const iterator =
     Symbol.asyncIterator in source
       ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
@@ -30,29 +46,44 @@ export async function runParts<T>(
   const failures: PartFailure[] = [];
   const running = new Set<Promise<void>>();
   let count = 0;
-  let current = await iterator.next();
+  let current: IteratorResult<T> | undefined;
+  let aborted = false;
   try {
+    current = await unlessAborted(Promise.resolve(iterator.next()), signal);
     while (!current.done) {
       if (options.stopOnError && failures.length > 0) break;
-      const following = await iterator.next();
+      signal?.throwIfAborted();
+      const following = await unlessAborted(Promise.resolve(iterator.next()), signal);
       const item = current.value;
       const index = count++;
       const task: Promise<void> = (async () => {
         try {
           await work(item, index, following.done === true);
         } catch (error) {
-          failures.push({ index, error });
+          if (!signal?.aborted) failures.push({ index, error });
         }
       })().finally(() => running.delete(task));
       running.add(task);
-      if (running.size >= options.limit) await Promise.race(running);
+      if (running.size >= options.limit) await unlessAborted(Promise.race(running), signal);
       current = following;
     }
+    await unlessAborted(Promise.all(running), signal);
+  } catch (error) {
+    if (!signal?.aborted || error !== signal.reason) {
+      // The source failed: the parts already running finish first.
+      await Promise.all(running);
+      throw error;
+    }
+    aborted = true;
   } finally {
-    await Promise.all(running);
-    // Stopped early: let a stream source close its file or socket.
-    if (!current.done) await iterator.return?.();
+    // Stopped early: let a stream source close its file or socket; after an abort without waiting,
+    // since a read may still be pending.
+    if (!current?.done) {
+      const closing = iterator.return?.();
+      if (aborted) Promise.resolve(closing).catch(() => {});
+      else await closing;
+    }
   }
   failures.sort((a, b) => a.index - b.index);
-  return { count, failures };
+  return { count, failures, aborted };
 }

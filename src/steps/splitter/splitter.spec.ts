@@ -2,7 +2,10 @@ import { formatPath } from '../../flow/path.ts';
 import { Type } from '../../flow/schema-builder.ts';
 import { GatherOptions } from '../gather/gather.options.ts';
 import { defineStep, StepList } from '../step.spec.ts';
-import { compileSplitter } from './splitter.ts';
+import { compileSplitter, DEFAULT_PARALLEL_TIMEOUT_MS } from './splitter.ts';
+
+/** setTimeout's limit (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export const splitterSpec = defineStep({
   kind: 'splitter',
@@ -60,6 +63,17 @@ export const splitterSpec = defineStep({
                 description: 'Parts running at once (CPI’s Number of Concurrent Processes, at most 50).',
               }),
             ),
+            timeoutMs: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: MAX_TIMEOUT_MS,
+                default: DEFAULT_PARALLEL_TIMEOUT_MS,
+                description:
+                  'With enabled: the time all parts may take, in ms (CPI’s Timeout, 300 s by default). When it ' +
+                  'passes, the parts still running are stopped, no further part starts, and the splitter fails ' +
+                  'with CW_ERR_SPLITTER_TIMEOUT.',
+              }),
+            ),
           },
           { additionalProperties: false, description: 'Parallel processing of the parts.' },
         ),
@@ -97,12 +111,12 @@ export const splitterSpec = defineStep({
 `,
     },
     {
-      title: 'Stream a large CSV file in groups of 100 lines, 5 groups at a time',
+      title: 'Stream a large CSV file in groups of 100 lines, 5 groups at a time, for at most 10 minutes',
       yaml: `- splitter:
     expression: { lineBreak: true }
     grouping: 100
     streaming: true
-    parallel: { enabled: true, limit: 5 }
+    parallel: { enabled: true, limit: 5, timeoutMs: 600000 }
     steps:
       - contentModifier:
           properties: [{ name: batch, source: expression, value: '\${property.CamelSplitIndex}' }]

@@ -3,8 +3,9 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Receiver } from '../../adapters/adapter.spec.ts';
+import { CancelledError, CancelScope, delay } from '../../engine/cancel.ts';
 import type { Exchange } from '../../engine/exchange.ts';
-import { UserError } from '../../errors.ts';
+import { OperationalError, UserError } from '../../errors.ts';
 import { runSteps, stepErrors } from '../../testing/run-steps.ts';
 import { splitJson } from './split-json.ts';
 import { splitterSpec } from './splitter.spec.ts';
@@ -347,6 +348,115 @@ describe('splitter', () => {
     );
   });
 
+  /**
+   * Receivers for timeout tests: `wait` takes long for a part whose body is `slow` (ending early when
+   * the part is cancelled, as real receivers do), at once for the others; `after` records the parts
+   * that reached the step after it.
+   */
+  function slowParts() {
+    const started: string[] = [];
+    const after: string[] = [];
+    const receivers: Record<string, Receiver> = {
+      wait: {
+        name: 'wait',
+        adapter: 'test',
+        async call(exchange: Exchange) {
+          const body = exchange.message.body.text();
+          started.push(body);
+          if (body === 'slow') await delay(5_000, exchange.signal);
+        },
+      },
+      after: {
+        name: 'after',
+        adapter: 'test',
+        async call(exchange: Exchange) {
+          after.push(exchange.message.body.text());
+        },
+      },
+    };
+    return { started, after, receivers };
+  }
+  const TIMED = (parallel: string, extra = '') =>
+    `- splitter: { name: Lines, expression: { lineBreak: true }, parallel: ${parallel}${extra}, steps: [{ requestReply: { receiver: wait } }, { requestReply: { receiver: after } }] }`;
+
+  it('parallel: at its timeout stops the running parts, and fails naming the step and the timeout', async () => {
+    const parts = slowParts();
+    const begun = performance.now();
+    await assert.rejects(
+      runSteps(TIMED('{ enabled: true, limit: 2, timeoutMs: 100 }'), { body: 'a\nslow\nb\nc' }, parts),
+      (error: OperationalError) => {
+        assert.ok(error instanceof OperationalError);
+        assert.equal(error.code, 'CW_ERR_SPLITTER_TIMEOUT');
+        assert.equal(
+          error.message,
+          'Splitter "Lines": the parts did not finish within the parallel processing timeout of 100 ms; 3 of 4 finished, the others were stopped.',
+        );
+        assert.match(error.hint ?? '', /parallel\.timeoutMs/);
+        return true;
+      },
+    );
+    assert.ok(performance.now() - begun < 3_000, 'failed at the timeout, not when the slow part ended');
+    // Long enough for a part left running to reach the next step.
+    await sleep(150);
+    assert.deepEqual(parts.after.sort(), ['a', 'b', 'c']);
+  });
+
+  it('parallel: starts no further part after the timeout', async () => {
+    const parts = slowParts();
+    await assert.rejects(
+      runSteps(TIMED('{ enabled: true, limit: 1, timeoutMs: 50 }'), { body: 'slow\na\nb' }, parts),
+      /0 of 3 finished, the others were stopped/,
+    );
+    await sleep(100);
+    assert.deepEqual(parts.started, ['slow']);
+    assert.deepEqual(parts.after, []);
+  });
+
+  it('the timeout goes to the exception subprocess like any failure; the stopped step is logged', async () => {
+    const parts = slowParts();
+    const ex = await runSteps(
+      TIMED('{ enabled: true, timeoutMs: 50 }'),
+      { body: 'slow' },
+      {
+        ...parts,
+        flow: "exceptionSubprocess:\n  steps: [ { contentModifier: { body: { value: 'handled: ${exception.message}' } } } ]",
+      },
+    );
+    assert.match(ex.message.body.text(), /^handled: Splitter "Lines": the parts did not finish/);
+    const stopped = ex.log.steps.find((step) => step.kind === 'requestReply');
+    assert.match(stopped?.error ?? '', /timeout of 50 ms/);
+  });
+
+  it('a part that failed before the timeout is the error, not the timeout', async () => {
+    const parts = slowParts();
+    parts.receivers.after = {
+      name: 'after',
+      adapter: 'test',
+      async call(exchange: Exchange) {
+        throw new UserError('CW_ERR_RECEIVER', `refused ${exchange.message.body.text()}`);
+      },
+    };
+    await assert.rejects(
+      runSteps(TIMED('{ enabled: true, limit: 2, timeoutMs: 50 }'), { body: 'a\nslow' }, parts),
+      /^UserError: Splitter "Lines", part 1 of 2: refused a$/,
+    );
+  });
+
+  it('stops its parts when the message is cancelled, sequential or parallel, with the message’s reason', async () => {
+    for (const parallel of ['{ enabled: false }', '{ enabled: true, limit: 1, timeoutMs: 60000 }']) {
+      const parts = slowParts();
+      const why = new CancelledError('stopped from outside');
+      const scope = new CancelScope().abortAfter(50, () => why);
+      await assert.rejects(
+        runSteps(TIMED(parallel), { body: 'a\nslow\nb', signal: scope.signal }, parts),
+        (error) => error === why,
+      );
+      await sleep(100);
+      assert.deepEqual(parts.started, ['a', 'slow'], parallel);
+      assert.deepEqual(parts.after, ['a'], parallel);
+    }
+  });
+
   it('reports bad options with line and column', () => {
     assert.deepEqual(where('- splitter: { expression: {} }'), [
       '1:27 steps[0].splitter.expression: the splitter expression is empty',
@@ -357,6 +467,20 @@ describe('splitter', () => {
     assert.deepEqual(
       where('- splitter: { expression: { lineBreak: true }, parallel: { enabled: true, limit: 60 } }'),
       ["1:82 steps[0].splitter.parallel.limit: 'limit': expected integer to be less or equal to 50, got 60"],
+    );
+    const timeout = stepErrors(
+      '- splitter: { expression: { lineBreak: true }, parallel: { timeoutMs: 5m } }',
+    );
+    assert.deepEqual(
+      timeout.map((d) => `${d.line}:${d.col} ${d.message}`),
+      ['1:71 steps[0].splitter.parallel.timeoutMs: \'timeoutMs\': expected integer, got "5m"'],
+    );
+    assert.match(timeout[0].hint ?? '', /in ms \(CPI’s Timeout, 300 s by default\)/);
+    assert.deepEqual(
+      where('- splitter: { expression: { lineBreak: true }, parallel: { enabled: true, timeoutMs: 0 } }'),
+      [
+        "1:86 steps[0].splitter.parallel.timeoutMs: 'timeoutMs': expected integer to be greater or equal to 1, got 0",
+      ],
     );
     assert.deepEqual(where('- splitter: { expression: { lineBreak: true }, grouping: 0 }'), [
       "1:58 steps[0].splitter.grouping: 'grouping': expected integer to be greater or equal to 1, got 0",

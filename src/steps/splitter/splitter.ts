@@ -1,5 +1,7 @@
+import { CancelScope } from '../../engine/cancel.ts';
 import type { Exchange } from '../../engine/exchange.ts';
 import type { Processor } from '../../engine/processor.ts';
+import { OperationalError } from '../../errors.ts';
 import type { Path } from '../../flow/path.ts';
 import { compileGather, type GatherSpec } from '../gather/gather.options.ts';
 import type { CompileContext } from '../step.spec.ts';
@@ -14,12 +16,15 @@ export interface SplitterOptions {
   type?: SplitType;
   expression: { xpath?: string; jsonpath?: string; lineBreak?: true; token?: string };
   grouping?: number;
-  parallel?: { enabled?: boolean; limit?: number };
+  parallel?: { enabled?: boolean; limit?: number; timeoutMs?: number };
   streaming?: boolean;
   stopOnException?: boolean;
   steps?: unknown[];
   gather?: GatherSpec;
 }
+
+/** CPI's default Timeout of parallel processing: 300 s. */
+export const DEFAULT_PARALLEL_TIMEOUT_MS = 300_000;
 
 /** The parts of one message: a list when the body is in memory, a generator when split from a stream. */
 type PartSource = (exchange: Exchange) => Promise<Iterable<unknown> | AsyncIterable<unknown>>;
@@ -32,7 +37,9 @@ export function compileSplitter(
 ): Processor {
   const type = options.type ?? 'iterating';
   const grouping = options.grouping ?? 1;
-  const limit = options.parallel?.enabled ? (options.parallel.limit ?? 10) : 1;
+  const parallel = options.parallel?.enabled === true;
+  const limit = parallel ? (options.parallel?.limit ?? 10) : 1;
+  const timeoutMs = parallel ? (options.parallel?.timeoutMs ?? DEFAULT_PARALLEL_TIMEOUT_MS) : undefined;
   const stopOnError = options.stopOnException ?? true;
   const partsOf = compilePartSource(options, ctx, [...path, 'expression'], type, grouping);
   const steps = ctx.steps(options.steps ?? [], [...path, 'steps']);
@@ -44,27 +51,57 @@ export function compileSplitter(
     const parts = await partsOf(exchange);
     const size = Array.isArray(parts) ? parts.length : undefined;
     const done: Exchange[] = [];
-    const { count, failures } = await runParts(parts, { limit, stopOnError }, async (body, index, last) => {
-      const part = exchange.fork(body);
-      part.properties.set('CamelSplitIndex', index);
-      // A streamed split learns its size only at the last part, as in Camel.
-      if (size !== undefined || last) part.properties.set('CamelSplitSize', size ?? index + 1);
-      part.properties.set('CamelSplitComplete', last);
-      const pending = steps(part);
-      if (pending) await pending;
-      if (gather) {
-        // A receiver in the part may have left a streamed reply; the gather reads it whole.
-        await part.message.body.materialize();
-        done[index] = part;
-      }
-    });
+    let finished = 0;
+    // A parallel split has a time limit (CPI's Timeout): when it passes, the parts still running are
+    // cancelled like a message and no further part starts. The parts also stop with the message.
+    const scope =
+      timeoutMs === undefined
+        ? undefined
+        : new CancelScope(exchange.signal).abortAfter(timeoutMs, () =>
+            timeoutError(label, timeoutMs, finished, size),
+          );
+    const signal = scope ? scope.signal : exchange.signal;
+    let outcome: Awaited<ReturnType<typeof runParts>>;
+    try {
+      outcome = await runParts(parts, { limit, stopOnError, signal }, async (body, index, last) => {
+        const part = exchange.fork(body, signal);
+        part.properties.set('CamelSplitIndex', index);
+        // A streamed split learns its size only at the last part, as in Camel.
+        if (size !== undefined || last) part.properties.set('CamelSplitSize', size ?? index + 1);
+        part.properties.set('CamelSplitComplete', last);
+        const pending = steps(part);
+        if (pending) await pending;
+        if (gather) {
+          // A receiver in the part may have left a streamed reply; the gather reads it whole.
+          await part.message.body.materialize();
+          done[index] = part;
+        }
+        finished++;
+      });
+    } finally {
+      scope?.dispose();
+    }
+    const { count, failures, aborted } = outcome;
     if (failures.length > 0) {
       const { index, error } = failures[0];
       const of = size ?? (stopOnError ? undefined : count);
       throw partError(error, `Splitter "${label}", part ${index + 1}${of === undefined ? '' : ` of ${of}`}`);
     }
+    // The split's own timeout, or the reason the whole message was cancelled for.
+    if (aborted) throw (signal as AbortSignal).reason;
     if (gather) exchange.message.setBody(await gather(done));
   };
+}
+
+function timeoutError(label: string, timeoutMs: number, finished: number, size: number | undefined): Error {
+  const of = size === undefined ? '' : ` of ${size}`;
+  return new OperationalError(
+    'CW_ERR_SPLITTER_TIMEOUT',
+    `Splitter "${label}": the parts did not finish within the parallel processing timeout of ${timeoutMs} ms; ${finished}${of} finished, the others were stopped.`,
+    {
+      hint: "Raise parallel.timeoutMs (CPI's Timeout, 300 s by default) or parallel.limit, or make the parts faster (a receiver's timeoutMs bounds each call).",
+    },
+  );
 }
 
 function compilePartSource(

@@ -5,7 +5,8 @@
  * flow: orders.yaml                 # relative to this file; default: this file's name without .test
  * parameters: { backendUrl: http://mock }   # deployment values for the flow's {{parameters}}
  * flows: [enrich.yaml]              # other flows reachable over ProcessDirect (optional)
- * timeoutMs: 10000                  # one test fails when its message takes longer (default 10000)
+ * timeoutMs: 10000                  # a test whose message takes longer fails, and its message is
+ *                                   #   cancelled: no further step runs (default 10000)
  * tests:
  *   - name: routes a big order to review
  *     input:
@@ -125,7 +126,10 @@ export const TestFileSchema = strict({
   ),
   flows: Type.Optional(Type.Array(Type.String(), { description: 'Other flows called over ProcessDirect' })),
   timeoutMs: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'Time limit of one test (default 10000)' }),
+    Type.Integer({
+      minimum: 1,
+      description: 'Time limit of one test; its message is cancelled when it passes (default 10000)',
+    }),
   ),
   tests: Type.Array(TestCaseSchema, { description: 'The tests: name, input, receivers, expect' }),
 });

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallPattern, Receiver } from '../../adapters/adapter.spec.ts';
 import { statusError } from '../../adapters/http/http.failure.ts';
+import { delay } from '../../engine/cancel.ts';
 import type { Exchange } from '../../engine/exchange.ts';
 import { OperationalError, UserError } from '../../errors.ts';
 import type { ReceiverOutline } from './flow-outline.ts';
@@ -86,7 +86,8 @@ export class MockReceiver implements Receiver {
   /** Applies one reply as the real receiver would: fail, drop it (Send), or take it (Request-Reply). */
   async #answer(exchange: Exchange, pattern: CallPattern, reply: ReplyModel, status: number): Promise<void> {
     const { method, address } = this.#outline;
-    if (reply.delay) await sleep(reply.delay);
+    // Like a real receiver's call, the wait ends when the message is cancelled (the test's timeout).
+    if (reply.delay) await delay(reply.delay, exchange.signal);
     if (reply.failure !== undefined) {
       const code = this.adapter === 'http' ? 'CW_ERR_RECEIVER_HTTP' : 'CW_ERR_RECEIVER';
       throw new OperationalError(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MplEntry } from '../../observability/mpl.types.ts';
 import { ORDERS_FLOW, writeFiles } from './flow-test.fixture.ts';
 import { type FileReport, runTestFile, type TestResult } from './run-test-file.ts';
 
@@ -236,7 +238,9 @@ ${BIG}    receivers: { backend: { reply: { delay: 500 } } }
       {},
       'timeoutMs: 50\n',
     );
-    assert.deepEqual(reasons(timedOut), ['timeout: the message did not finish within 50 ms']);
+    assert.deepEqual(reasons(timedOut), [
+      'timeout: the message did not finish within 50 ms and was cancelled',
+    ]);
   });
 
   const TWICE = `id: twice
@@ -323,6 +327,96 @@ receivers:
     assert.deepEqual(reasons(without), [
       "receivers: receiver 'enrich' is not mocked in this test; add it under receivers:",
     ]);
+  });
+});
+
+describe('flow tests: a message that passes the timeout is cancelled', () => {
+  const CANCELLED = "The message was cancelled: the flow test's timeout of 50 ms passed";
+
+  /** Runs the test file's one test and keeps the message logs of the messages it ran. */
+  async function runLogged(files: Record<string, string>) {
+    const dir = writeFiles(files);
+    const entries: MplEntry[] = [];
+    const report = await runTestFile(join(dir, 'main.test.yaml'), {
+      messageLogs: { write: (entry) => void entries.push(entry) },
+    });
+    assert.deepEqual(report.diagnostics, []);
+    return { result: report.tests[0], entries };
+  }
+
+  it('runs no step after the slow call, even once the slow reply would have come, and logs why', async () => {
+    const { result, entries } = await runLogged({
+      'main.yaml': `id: main
+receivers:
+  slow: { adapter: http, address: 'http://127.0.0.1:1/slow' }
+  second: { adapter: http, address: 'http://127.0.0.1:1/second' }
+steps:
+  - requestReply: { receiver: slow }
+  - contentModifier: { name: after, properties: [ { name: after, value: 'yes' } ] }
+  - send: { receiver: second }
+exceptionSubprocess:
+  steps:
+    - send: { receiver: second }
+`,
+      'main.test.yaml': `timeoutMs: 50
+tests:
+  - name: t
+    receivers: { slow: { reply: { delay: 300 } }, second: {} }
+`,
+    });
+    assert.deepEqual(reasons(result), ['timeout: the message did not finish within 50 ms and was cancelled']);
+    assert.ok(result.durationMs < 300, `reported after ${result.durationMs} ms`);
+    // Past the slow reply's time: had the message gone on, it would have called `second` by now.
+    await sleep(400);
+    assert.equal(entries.length, 1, 'the message ended and wrote its log');
+    const [entry] = entries;
+    assert.equal(entry.status, 'FAILED');
+    assert.equal(entry.error, CANCELLED);
+    assert.deepEqual(
+      entry.steps.map((s) => [s.kind, s.error]),
+      [['requestReply', CANCELLED]],
+    );
+    assert.deepEqual(
+      entry.receivers.map((r) => [r.receiver, r.error]),
+      [['slow', CANCELLED]],
+    );
+  });
+
+  it('cancels the flow called over ProcessDirect too', async () => {
+    const { result, entries } = await runLogged({
+      'main.yaml': `id: main
+receivers:
+  enrich: { adapter: processDirect, address: /enrich }
+  second: { adapter: http, address: 'http://127.0.0.1:1/second' }
+steps:
+  - requestReply: { receiver: enrich }
+  - send: { receiver: second }
+`,
+      'enrich.yaml': `id: enrich
+sender: { adapter: processDirect, address: /enrich }
+receivers:
+  slow: { adapter: http, address: 'http://127.0.0.1:1/slow' }
+  audit: { adapter: http, address: 'http://127.0.0.1:1/audit' }
+steps:
+  - requestReply: { receiver: slow }
+  - send: { receiver: audit }
+`,
+      'main.test.yaml': `timeoutMs: 50
+flows: [enrich.yaml]
+tests:
+  - name: t
+    receivers: { slow: { reply: { delay: 300 } }, second: {}, audit: {} }
+`,
+    });
+    assert.deepEqual(reasons(result), ['timeout: the message did not finish within 50 ms and was cancelled']);
+    await sleep(400);
+    assert.deepEqual(
+      entries.map((e) => [e.flowId, e.status, e.error, e.receivers.map((r) => r.receiver).join()]),
+      [
+        ['enrich', 'FAILED', CANCELLED, 'slow'],
+        ['main', 'FAILED', CANCELLED, 'enrich'],
+      ],
+    );
   });
 });
 

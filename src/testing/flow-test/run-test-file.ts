@@ -1,12 +1,13 @@
-import type { Receiver } from '../../adapters/adapter.spec.ts';
+import type { DispatchResult, Receiver } from '../../adapters/adapter.spec.ts';
 import { ProcessDirectReceiver } from '../../adapters/process-direct/process-direct.receiver.ts';
+import { CancelledError, CancelScope, unlessAborted } from '../../engine/cancel.ts';
 import { errorMessage } from '../../errors.ts';
 import { compileTemplate } from '../../expression/index.ts';
 import { type CompiledFlow, compileFlow } from '../../flow/compiler.ts';
 import type { Diagnostic } from '../../flow/diagnostic.ts';
 import { detachedServices } from '../../runtime/detached-services.ts';
 import { ProcessDirectRegistry } from '../../runtime/process-direct.registry.ts';
-import type { RuntimeServices } from '../../runtime/services.ts';
+import type { MessageLogSink, RuntimeServices } from '../../runtime/services.ts';
 import { checkExpectations, type Failure } from './assertions.ts';
 import { type FlowFile, type LoadedTest, type LoadedTestFile, loadTestFile } from './load-test-file.ts';
 import { bodyText, CallLog, MockReceiver, RecordingReceiver, UnmockedReceiver } from './mock-receiver.ts';
@@ -30,6 +31,8 @@ export interface FileReport {
 export interface RunOptions {
   /** Runs only tests whose name contains this text (ignoring case). */
   filter?: string;
+  /** Where the message processing logs of the tested messages go (by default nowhere). */
+  messageLogs?: MessageLogSink;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function runTestFile(file: string, options: RunOptions = {}): Promi
   const tests: TestResult[] = [];
   for (const test of loaded.tests) {
     if (filter && !test.case.name.toLowerCase().includes(filter)) continue;
-    tests.push(await runTest(loaded, test));
+    tests.push(await runTest(loaded, test, options.messageLogs));
   }
   return { file, diagnostics: [], tests };
 }
@@ -63,11 +66,16 @@ function compileProblems(flow: FlowFile, parameters: Record<string, unknown>): D
   return diagnostics;
 }
 
-async function runTest(loaded: LoadedTestFile, test: LoadedTest): Promise<TestResult> {
+async function runTest(
+  loaded: LoadedTestFile,
+  test: LoadedTest,
+  messageLogs: MessageLogSink | undefined,
+): Promise<TestResult> {
   const started = performance.now();
   const calls = new CallLog();
   const registry = new ProcessDirectRegistry();
   const services: RuntimeServices = { ...detachedServices(), processDirect: registry };
+  if (messageLogs) services.messageLogs = messageLogs;
   const consumed = new Set(loaded.others.map((f) => f.outline.consumes).filter((a) => a !== undefined));
   const result = (failures: Failure[]): TestResult => ({
     name: test.case.name,
@@ -93,16 +101,32 @@ async function runTest(loaded: LoadedTestFile, test: LoadedTest): Promise<TestRe
     }
     const main = compiled.at(-1)!;
     const input = test.case.input ?? {};
+    // At the time limit the message is cancelled, not left running: no further step of it runs.
+    const ms = loaded.timeoutMs;
+    const timeout = new CancelScope().abortAfter(
+      ms,
+      () =>
+        new CancelledError(
+          `the flow test's timeout of ${ms} ms passed`,
+          'Raise timeoutMs in the test file, or mock the slow receiver with a shorter delay.',
+        ),
+    );
     const exchange = main.runner.newExchange({
       body: input.bodyFile !== undefined ? test.files.get(input.bodyFile) : bodyText(input.body),
       headers: input.headers,
       properties: input.properties,
+      signal: timeout.signal,
     });
-    const run = await withTimeout(Promise.resolve(main.runner.dispatch(exchange)), loaded.timeoutMs);
-    if (!run) {
+    let run: DispatchResult;
+    try {
+      run = await unlessAborted(Promise.resolve(main.runner.dispatch(exchange)), timeout.signal);
+    } catch (error) {
+      if (error !== timeout.signal.reason) throw error;
       return result([
-        { check: 'timeout', lines: [`the message did not finish within ${loaded.timeoutMs} ms`] },
+        { check: 'timeout', lines: [`the message did not finish within ${ms} ms and was cancelled`] },
       ]);
+    } finally {
+      timeout.dispose();
     }
     const body = run.exchange.message.body;
     if (body.isStream) await body.materialize();
@@ -145,16 +169,4 @@ function receiversFor(
 /** A dynamic address may reach a consumer under `flows:`; a fixed one must be one of theirs. */
 function reachable(address: string, consumed: ReadonlySet<string>): boolean {
   return consumed.size > 0 && (address.includes('${') || consumed.has(address.trim()));
-}
-
-async function withTimeout<T>(pending: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([pending, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
