@@ -54,4 +54,13 @@ describe('validateOptions', () => {
     assert.equal(problem.message, 'expected object, got "fast"');
     assert.match(problem.hint ?? '', /^Write a map/);
   });
+
+  it('rejects a list where a map is expected, instead of reading it as a map of indexes', () => {
+    const { value, problems: found } = validateOptions(Options, { namespaces: ['urn:a'] }, []);
+    assert.deepEqual(
+      found.map((p) => [p.path.join('.'), p.message]),
+      [['namespaces', '\'namespaces\': expected object, got ["urn:a"]']],
+    );
+    assert.deepEqual((value as { namespaces: unknown }).namespaces, ['urn:a']);
+  });
 });
