@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import { describeErrors, runSteps, stepErrors } from '../../testing/run-steps.ts';
 
 const conversionFailure = (pattern: RegExp) => (error: unknown) =>
   error instanceof UserError &&
@@ -84,6 +84,15 @@ describe('xmlToCsv', () => {
       runSteps('- xmlToCsv: { recordElement: r }', { body: '<x><r><a><b>1</b></a></r></x>' }),
       conversionFailure(/field 'a' holds nested data/),
     );
+  });
+
+  it('reports a record element it could never find, and unknown options, at load time', () => {
+    assert.deepEqual(describeErrors('- xmlToCsv: { recordElement: ns0:Order }'), [
+      "1:30 steps[0].xmlToCsv.recordElement: 'ns0:Order' is not a valid XML element name. (hint: Use letters, digits, _ - and . and start with a letter.)",
+    ]);
+    assert.deepEqual(describeErrors('- xmlToCsv: { records: Order }'), [
+      "1:15 steps[0].xmlToCsv.records: unknown option 'records' (hint: Valid options: name, delimiter, quote, header, recordElement)",
+    ]);
   });
 
   it('round-trips CSV → XML → CSV', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
-import { runSteps } from '../../testing/run-steps.ts';
+import { describeErrors, runSteps } from '../../testing/run-steps.ts';
 
 const conversionFailure = (pattern: RegExp) => (error: unknown) =>
   error instanceof UserError &&
@@ -73,6 +73,12 @@ describe('jsonToXml', () => {
       runSteps('- jsonToXml: {}', { body: '{"a": 1\n "b": 2}' }),
       conversionFailure(/not valid JSON.*line 2 column 2/),
     );
+  });
+
+  it('reports a root element that is no XML name at load time, not as broken XML later', () => {
+    assert.deepEqual(describeErrors("- jsonToXml:\n    rootElement: '1 root'"), [
+      "2:18 steps[0].jsonToXml.rootElement: '1 root' is not a valid XML element name. (hint: Use letters, digits, _ - and . and start with a letter; a prefix goes before a colon (ns0:Orders).)",
+    ]);
   });
 });
 
