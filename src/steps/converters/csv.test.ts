@@ -34,7 +34,7 @@ describe('csvToXml', () => {
   it('reports an unclosed quote and a ragged line with the line number', async () => {
     await assert.rejects(
       runSteps('- csvToXml: {}', { body: 'id,name\n1,"x\n2,y\n' }),
-      conversionFailure(/not valid CSV \(line 3\)/),
+      conversionFailure(/not valid CSV \(line 2\): a field opened with a quote in line 2 is never closed/),
     );
     await assert.rejects(
       runSteps('- csvToXml: {}', { body: 'a,b\n1,2\n1,2,3\n' }),
