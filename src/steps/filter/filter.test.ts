@@ -110,6 +110,17 @@ describe('filter', () => {
     ]);
   });
 
+  it('gives a hint for every bad option', () => {
+    assert.deepEqual(describeErrors('- filter: { xpath: /a, valueType: nodeList }'), [
+      "1:35 steps[0].filter.valueType: 'nodeList' is not one of 'string', 'integer', 'boolean', 'node', 'nodelist' (hint: Did you mean 'nodelist'? Value type of the result: string, integer, boolean, node (the first match) or nodelist (every match, one after another; for JSON an array).)",
+    ]);
+    assert.deepEqual(describeErrors("- filter: { xpath: '' }"), [
+      '1:20 steps[0].filter.xpath: \'xpath\': expected string length greater or equal to 1, got "" (hint: XPath selecting what to keep.)',
+    ]);
+    assert.deepEqual(describeErrors('- filter: { valueType: node }'), [
+      '1:11 steps[0].filter: the filter needs an `xpath` (or a `jsonpath`) (hint: Give exactly one of `xpath` and `jsonpath`.)',
+    ]);
+  });
 
   it('compiles every example of its spec', () => {
     for (const example of filterSpec.examples ?? []) {
