@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Exchange } from '../../engine/exchange.ts';
 import { compileExpression, compileTemplate, type ExpressionLanguage } from '../../expression/index.ts';
 import type { Path } from '../../flow/path.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import { failSteps, runSteps, stepErrors } from '../../testing/run-steps.ts';
 import type { CompileContext } from '../step.spec.ts';
 import { contentModifierSpec } from './content-modifier.spec.ts';
 import { compileContentModifier } from './content-modifier.ts';
@@ -157,6 +157,14 @@ describe('contentModifier', () => {
         return true;
       },
     );
+  });
+
+  it('shows a number that is not one as NaN, not as null', async () => {
+    const { error } = await failSteps(
+      "- contentModifier: { headers: [{ name: qty, source: xpath, value: '/o/qty', type: java.lang.Integer }] }",
+      { body: '<o><qty>two</qty></o>' },
+    );
+    assert.equal(error.message, 'header "qty": NaN is not a java.lang.Integer.');
   });
 
   it('reports bad options with line and column', () => {
