@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import { assertClearFailure, failSteps, runSteps, stepErrors } from '../../testing/run-steps.ts';
 
 const indent = (text: string) =>
   text
@@ -134,6 +134,26 @@ function processData(message) {
     await assert.rejects(
       runSteps(inline(rejects)),
       (e) => e instanceof UserError && /RangeError: too big/.test(e.message),
+    );
+  });
+
+  it('says which step and which script line asked for a body in a format it is not in', async () => {
+    const source =
+      'function processData(message) {\n  const order = message.getBody("json");\n  return message;\n}';
+    assertClearFailure(
+      await failSteps(
+        '- script: { name: Enrich, file: scripts/enrich.js }',
+        { body: '<order/>' },
+        {
+          files: { 'scripts/enrich.js': source },
+        },
+      ),
+      {
+        code: 'CW_ERR_CONVERSION',
+        step: 'Enrich',
+        message:
+          /^Step 'Enrich' \(steps\[0\]\.script\): The message body is not valid JSON: .* \(at scripts\/enrich\.js:2:25\)$/,
+      },
     );
   });
 
