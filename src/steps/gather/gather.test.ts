@@ -132,6 +132,21 @@ describe('gather', () => {
     );
   });
 
+  it('combineAtXpath names a part that is not XML', async () => {
+    await assert.rejects(
+      gathered('{ strategy: combineAtXpath, xpath: //a }', '<a>1</a>|a=2', "{ token: '|' }"),
+      (error: Error & { code?: string; hint?: string }) => {
+        assert.equal(error.code, 'CW_ERR_STEP');
+        assert.match(
+          error.message,
+          /^Splitter "steps\[0\]\.splitter": part 2 is not well-formed XML \(.+\), which combineAtXpath needs\.$/,
+        );
+        assert.match(error.hint ?? '', /concatenate/);
+        return true;
+      },
+    );
+  });
+
   it('a split without parts gathers to an empty body, or an empty array', async () => {
     assert.equal(await gathered('{ strategy: combine }', '<Orders/>'), '');
     assert.equal(await gathered('{ strategy: jsonArray }', '{"items":[]}', "{ jsonpath: '$.items' }"), '[]');
