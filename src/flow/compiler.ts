@@ -251,6 +251,7 @@ function createSender(
       logLevel,
       newExchange: (init) => runner.newExchange(init),
       dispatch: (exchange) => runner.dispatch(exchange),
+      fail: (exchange, error) => runner.fail(exchange, error),
       error: (path, message, hint) => ctx.error(path, message, hint),
       template: (source, path) => ctx.template(source, path),
     },
