@@ -50,6 +50,8 @@ export class FlowCompileContext implements CompileContext {
   readonly scriptTimeoutMs: number;
   readonly diagnostics: Diagnostic[] = [];
   readonly receivers = new Map<string, Receiver>();
+  /** Receivers declared with problems already reported: a step naming one is not reported again. */
+  readonly brokenReceivers = new Set<string>();
   readonly localProcesses = new Map<string, Processor>();
   /** Names declared under `localProcesses:`, known before any of them is compiled. */
   localProcessNames = new Set<string>();
@@ -131,7 +133,7 @@ export class FlowCompileContext implements CompileContext {
 
   receiver(name: string, path: Path): Receiver | undefined {
     const receiver = this.receivers.get(name);
-    if (!receiver) {
+    if (!receiver && !this.brokenReceivers.has(name)) {
       const known = [...this.receivers.keys()];
       const close = closest(name, known);
       this.error(
