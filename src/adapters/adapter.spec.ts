@@ -44,6 +44,11 @@ export interface SenderContext {
   /** Creates an exchange for this flow (with its log at the flow's level). */
   newExchange(init?: ConstructorParameters<typeof Exchange>[0]): Exchange;
   dispatch: Dispatch;
+  /**
+   * Ends a message that failed before the flow could run (a timer's body could not be made): it is
+   * logged FAILED with the error, as a failed run is. Hand-made test contexts may leave it out.
+   */
+  fail?(exchange: Exchange, error: Error): DispatchResult;
 }
 
 export interface ReceiverContext extends CompileContext {

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Receiver } from '../adapters/adapter.spec.ts';
 import type { Exchange } from '../engine/exchange.ts';
 import { type Processor, sequence } from '../engine/processor.ts';
+import { UserError } from '../errors.ts';
 import type {
   Expression,
   ExpressionLanguage,
@@ -24,6 +25,12 @@ import type { FlowSource } from './source.ts';
 import { wrapStep } from './step-wrapper.ts';
 import { closest, validateOptions } from './validate-options.ts';
 
+/**
+ * Local process calls nested deeper than this fail the message: a process calling itself without end
+ * would otherwise overflow the stack with a bare RangeError (or, through a receiver, never end).
+ */
+const MAX_PROCESS_DEPTH = 100;
+
 export interface FlowCompileSettings {
   flowId: string;
   namespaces: NamespaceMap;
@@ -43,11 +50,15 @@ export class FlowCompileContext implements CompileContext {
   readonly scriptTimeoutMs: number;
   readonly diagnostics: Diagnostic[] = [];
   readonly receivers = new Map<string, Receiver>();
+  /** Receivers declared with problems already reported: a step naming one is not reported again. */
+  readonly brokenReceivers = new Set<string>();
   readonly localProcesses = new Map<string, Processor>();
   /** Names declared under `localProcesses:`, known before any of them is compiled. */
   localProcessNames = new Set<string>();
   readonly #source: FlowSource;
   readonly #files?: Readonly<Record<string, string>>;
+  /** How deep local process calls are nested in each message being processed. */
+  readonly #processDepth = new WeakMap<Exchange, number>();
 
   constructor(source: FlowSource, settings: FlowCompileSettings) {
     this.#source = source;
@@ -122,7 +133,7 @@ export class FlowCompileContext implements CompileContext {
 
   receiver(name: string, path: Path): Receiver | undefined {
     const receiver = this.receivers.get(name);
-    if (!receiver) {
+    if (!receiver && !this.brokenReceivers.has(name)) {
       const known = [...this.receivers.keys()];
       const close = closest(name, known);
       this.error(
@@ -154,7 +165,29 @@ export class FlowCompileContext implements CompileContext {
       return undefined;
     }
     // Resolved per call, so processes may call each other in any order of declaration.
-    return (exchange) => this.localProcesses.get(name)!(exchange);
+    return (exchange) => {
+      const depth = (this.#processDepth.get(exchange) ?? 0) + 1;
+      if (depth > MAX_PROCESS_DEPTH) {
+        throw new UserError(
+          'CW_ERR_LOOP_LIMIT',
+          `Local process calls are nested ${MAX_PROCESS_DEPTH} deep at '${name}': a local process calls itself, directly or through others, without end.`,
+          {
+            hint: 'End the recursion with a router condition, or repeat the process with a loopingProcessCall.',
+          },
+        );
+      }
+      this.#processDepth.set(exchange, depth);
+      const done = () => void this.#processDepth.set(exchange, depth - 1);
+      let pending: void | Promise<void>;
+      try {
+        pending = this.localProcesses.get(name)!(exchange);
+      } catch (error) {
+        done();
+        throw error;
+      }
+      if (!pending) return done();
+      return pending.finally(done);
+    };
   }
 
   readFile(relativePath: string, path: Path): string | undefined {

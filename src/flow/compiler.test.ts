@@ -122,6 +122,24 @@ describe('compileFlow', () => {
 });
 
 describe('compileFlow with adapters', () => {
+  it('reports a receiver with bad options once, not again as unknown where a step uses it', () => {
+    const text = [
+      'id: r',
+      'receivers:',
+      '  enrich: { adapter: processDirect }',
+      '  audit: { adapter: carrier-pigeon }',
+      'steps:',
+      '  - requestReply: { receiver: enrich }',
+      '  - send: { receiver: audit }',
+      '  - send: { receiver: nowhere }',
+    ].join('\n');
+    assert.deepEqual(errors(text), [
+      "3:11 receivers.enrich: missing required option 'address'",
+      "4:21 receivers.audit.adapter: unknown receiver adapter 'carrier-pigeon'",
+      "8:23 steps[2].send.receiver: unknown receiver 'nowhere'",
+    ]);
+  });
+
   it('reports a receiver option problem found by the adapter itself', () => {
     const text =
       'id: r\nreceivers:\n  backend: { adapter: http, address: /relative }\nsteps:\n  - requestReply: { receiver: backend }\n';

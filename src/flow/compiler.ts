@@ -166,6 +166,8 @@ function createReceivers(model: FlowModel, ctx: FlowCompileContext, options: Com
       continue;
     }
     const path = ['receivers', name];
+    // Until created, the receiver counts as declared but broken: its own problems are reported here.
+    ctx.brokenReceivers.add(name);
     if (!config || typeof config.adapter !== 'string') continue;
     const spec = receiverAdapter(config.adapter);
     if (!spec) {
@@ -185,6 +187,7 @@ function createReceivers(model: FlowModel, ctx: FlowCompileContext, options: Com
     if (problems.length > 0) continue;
     const receiverCtx = receiverContext(ctx, options.services, name);
     ctx.receivers.set(name, spec.create(value as never, receiverCtx, path));
+    ctx.brokenReceivers.delete(name);
   }
   // Mocked receivers that the flow does not declare are still callable by name in tests.
   for (const [name, receiver] of options.receiverOverrides ?? []) {
@@ -251,6 +254,7 @@ function createSender(
       logLevel,
       newExchange: (init) => runner.newExchange(init),
       dispatch: (exchange) => runner.dispatch(exchange),
+      fail: (exchange, error) => runner.fail(exchange, error),
       error: (path, message, hint) => ctx.error(path, message, hint),
       template: (source, path) => ctx.template(source, path),
     },

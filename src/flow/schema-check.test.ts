@@ -70,6 +70,18 @@ function kindSamples(s: Schema, depth: number): unknown[] {
   }
 }
 
+/** Whether `value` has a list where the schema has a map with a default (see valueOrDefault). */
+function listOverMapDefault(s: Schema, value: unknown): boolean {
+  const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (Array.isArray(value) && isMap(s.default)) return true;
+  if (s[Kind] === 'Object' && isMap(value))
+    return Object.entries(s.properties as Record<string, Schema>).some(([key, property]) =>
+      listOverMapDefault(property, (value as Record<string, unknown>)[key]),
+    );
+  if (s[Kind] === 'Array' && Array.isArray(value)) return value.some((v) => listOverMapDefault(s.items, v));
+  return false;
+}
+
 const KINDS: Partial<Record<ValueErrorType, SchemaError['kind']>> = {
   [ValueErrorType.ObjectAdditionalProperties]: 'unknown',
   [ValueErrorType.ObjectRequiredProperty]: 'required',
@@ -97,6 +109,11 @@ describe('schema checks answer as TypeBox does', () => {
           theirs = Value.Default(schema, structuredClone(value));
         } catch {
           continue; // TypeBox cannot copy some wrong values (see below); ours reports them
+        }
+        if (listOverMapDefault(schema as Schema, value)) {
+          // TypeBox reads the list as a map of indexes and finds nothing wrong; ours reports it.
+          assert.ok(!schemaErrors(schema, ours).next().done, `a list as a map: ${JSON.stringify(value)}`);
+          continue;
         }
         assert.deepEqual(ours, theirs, `defaults of ${JSON.stringify(value)}`);
         assert.deepEqual(

@@ -210,7 +210,9 @@ function valueOrDefault(s: Schema, value: unknown): unknown {
   const fallback = 'default' in s ? copy(s.default) : undefined;
   if (value === undefined) return fallback;
   // An object value is laid over an object default, so keys the value lacks keep the default's.
-  return isObject(value) && isObject(fallback) ? Object.assign(fallback, value) : value;
+  // Unlike TypeBox, a list is not laid over a map default: that made `[a]` the map `{ 0: a }`,
+  // accepted without a word; left a list, it is reported as the wrong type.
+  return isPlainObject(value) && isObject(fallback) ? Object.assign(fallback, value) : value;
 }
 
 function arrayDefaults(s: Schema, value: unknown): unknown {

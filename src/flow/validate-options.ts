@@ -59,13 +59,13 @@ export function validateOptions(
         message: literals
           ? `'${String(error.value)}' is not one of ${literals.map((l) => `'${l}'`).join(', ')}`
           : `${JSON.stringify(error.value)} does not match any allowed form`,
-        hint: literals ? undefined : describe(error.schema),
+        hint: literals ? literalHint(String(error.value), literals, error.schema) : describe(error.schema),
       });
     } else {
       problems.push({
         path,
         message: `${name ? `'${name}': ` : ''}${lower(error.message)}, got ${show(error.value)}`,
-        hint: describe(error.schema),
+        hint: describe(error.schema) ?? (error.schema.type === 'object' ? MAP_HINT : undefined),
       });
     }
   }
@@ -89,6 +89,20 @@ function literalValues(schema: TSchema): string[] | undefined {
   const members = schema.anyOf as TSchema[] | undefined;
   if (!members?.every((m) => m.const !== undefined)) return undefined;
   return members.map((m) => String(m.const));
+}
+
+/** A step's or adapter's options written as a scalar or a list (`- end: yes`). */
+const MAP_HINT = 'Write a map: "key: value" lines indented under it, or { key: value }; {} for an empty one.';
+
+/**
+ * A misspelt value gets the nearest allowed one, and the option's description says what each means
+ * (the message already lists the allowed values).
+ */
+function literalHint(value: string, literals: string[], schema: TSchema): string | undefined {
+  const close = closest(value, literals);
+  const description = describe(schema);
+  if (!close) return description;
+  return description ? `Did you mean '${close}'? ${description}` : `Did you mean '${close}'?`;
 }
 
 function describe(schema: TSchema | undefined): string | undefined {

@@ -88,6 +88,15 @@ export class FlowRunner {
   }
 
   /**
+   * Ends a message that failed before its process could start (the sender could not make it): logged
+   * FAILED with the error. The exception subprocess is not run, as it handles errors of the process.
+   */
+  fail(exchange: Exchange, error: Error): DispatchResult {
+    this.#inFlight++;
+    return this.#finish(exchange, error);
+  }
+
+  /**
    * A step failed: the exception subprocess handles it when there is one (an escalation ends the
    * message, and so does a cancellation: nothing of a cancelled message runs any more).
    */

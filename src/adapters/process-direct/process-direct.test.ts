@@ -187,3 +187,62 @@ steps:
     assert.deepEqual(byCorrelation(failed.exchange.correlationId), ['caller', 'consumer']);
   });
 });
+
+describe('ProcessDirect: bad definitions and messages', () => {
+  const errors = (yaml: string) =>
+    compileFlow(yaml, { file: '/flows/pd.yaml', services: testServices() }).diagnostics.map(
+      (d) => `${d.line}:${d.col} ${d.message} (hint: ${d.hint})`,
+    );
+
+  it('reports bad sender and receiver options with line, column and hint', () => {
+    assert.deepEqual(
+      errors('id: a\nsender: { adapter: processDirect, address: /orders enrich }\nsteps: []\n'),
+      [
+        "2:44 sender.address: 'address': expected string to match '^\\S+$', got \"/orders enrich\" (hint: The address other flows call, e.g. /orders/enrich. One flow consumes an address; many may call it.)",
+      ],
+    );
+    assert.deepEqual(errors('id: a\nsender: { adapter: processDirect, adress: /x }\nsteps: []\n'), [
+      "2:9 sender: missing required option 'address' (hint: The address other flows call, e.g. /orders/enrich. One flow consumes an address; many may call it.)",
+      "2:35 sender.adress: unknown option 'adress' (hint: Did you mean 'address'? Valid options: address)",
+    ]);
+    assert.deepEqual(
+      errors(
+        'id: a\nreceivers:\n  enrich: { adapter: processDirect }\nsteps:\n  - requestReply: { receiver: enrich }\n',
+      ),
+      [
+        "3:11 receivers.enrich: missing required option 'address' (hint: The address of the flow to call, e.g. /orders/enrich; may hold `${header.x}` (dynamic).)",
+      ],
+    );
+    assert.match(
+      errors(
+        "id: a\nreceivers:\n  enrich: { adapter: processDirect, address: '/p/${header.x' }\nsteps:\n  - send: { receiver: enrich }\n",
+      )[0],
+      /^3:50 receivers\.enrich\.address: Invalid Simple expression '\/p\/\$\{header\.x': '\$\{' is not closed \(at offset 3\) \(hint: /,
+    );
+  });
+
+  it('logs the calling message FAILED at its step when no flow consumes the address', async () => {
+    const entries: MplEntry[] = [];
+    const services = testServices({ messageLogs: { write: (e) => void entries.push(e) } });
+    const { flow, diagnostics } = compileFlow(
+      'id: caller\nreceivers:\n  check: { adapter: processDirect, address: /nobody }\nsteps:\n  - requestReply: { name: Check, receiver: check }\n',
+      { file: '/flows/caller.yaml', services },
+    );
+    assert.deepEqual(diagnostics, []);
+    const { error } = await flow!.runner.dispatch(flow!.runner.newExchange({ body: 'x' }));
+    assert.ok(error instanceof OperationalError);
+    assert.equal(error.code, 'CW_ERR_PROCESS_DIRECT_NO_CONSUMER');
+    assert.match(error.message, /'\/nobody'/);
+    assert.ok(error.hint);
+    assert.equal(entries[0].status, 'FAILED');
+    assert.equal(entries[0].error, error.message);
+    assert.deepEqual(
+      entries[0].steps.map((s) => [s.step, s.error]),
+      [['Check', error.message]],
+    );
+    assert.deepEqual(
+      entries[0].receivers.map((r) => [r.receiver, r.url, r.error]),
+      [['check', '/nobody', error.message]],
+    );
+  });
+});

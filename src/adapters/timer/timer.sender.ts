@@ -2,6 +2,7 @@
 import { debuglog } from 'node:util';
 import type { Static } from '@sinclair/typebox';
 import type { Exchange } from '../../engine/exchange.ts';
+import { asError, CausewayError, UserError } from '../../errors.ts';
 import { Type } from '../../flow/schema-builder.ts';
 import { defineSender, type SenderContext, type SenderEndpoint } from '../adapter.spec.ts';
 import { compileSchedule, type Trigger } from './schedule.ts';
@@ -128,23 +129,49 @@ export class TimerStart implements SenderEndpoint {
   async #fire(): Promise<void> {
     this.#fired++;
     const exchange = this.#ctx.newExchange();
+    // Camel's timer properties, for flows that log or branch on them.
+    exchange.properties.set('CamelTimerFiredTime', new Date());
+    exchange.properties.set('CamelTimerCounter', this.#fired);
+    const problem = this.#makeMessage(exchange);
+    if (problem) return this.#failed(exchange, problem);
     try {
-      // Camel's timer properties, for flows that log or branch on them.
-      exchange.properties.set('CamelTimerFiredTime', new Date());
-      exchange.properties.set('CamelTimerCounter', this.#fired);
-      exchange.message.setBody(this.#body(exchange));
-      for (const [name, value] of this.#headers) exchange.message.headers.set(name, value(exchange));
       const { error } = await this.#ctx.dispatch(exchange);
       // The message log records the failure; the timer carries on with the next firing.
       if (error) debug('flow %s: run %d failed: %s', this.#ctx.flowId, this.#fired, error.message);
     } catch (error) {
-      // A body or header template failed before any message log existed: say it where people look.
-      process.emitWarning(
-        `Timer of flow '${this.#ctx.flowId}': run ${this.#fired} could not start: ${(error as Error).message}`,
-        {
-          code: 'CW_TIMER_FIRE',
-        },
-      );
+      // The flow runner logs what fails in a run; reaching here is a bug: say it where people look.
+      warn(`Timer of flow '${this.#ctx.flowId}': run ${this.#fired} failed: ${asError(error).message}`);
     }
   }
+
+  /** Sets the configured body and headers; a template that fails is returned as an error naming it. */
+  #makeMessage(exchange: Exchange): Error | undefined {
+    let what = 'the body (sender.body)';
+    try {
+      exchange.message.setBody(this.#body(exchange));
+      for (const [name, value] of this.#headers) {
+        what = `the header '${name}' (sender.headers.${name})`;
+        exchange.message.headers.set(name, value(exchange));
+      }
+      return undefined;
+    } catch (thrown) {
+      const error = asError(thrown);
+      const message = `Timer: ${what} could not be made: ${error.message}`;
+      const hint = error instanceof CausewayError ? error.hint : undefined;
+      return new UserError(error instanceof CausewayError ? error.code : 'CW_ERR_EXPRESSION_EVAL', message, {
+        cause: error,
+        hint: hint ?? 'Check the expression; when the timer fires, the body is still empty.',
+      });
+    }
+  }
+
+  /** The message failed before the flow ran: logged FAILED; the timer carries on with the next firing. */
+  #failed(exchange: Exchange, error: Error): void {
+    if (this.#ctx.fail) this.#ctx.fail(exchange, error);
+    else warn(`Timer of flow '${this.#ctx.flowId}': run ${this.#fired} could not start: ${error.message}`);
+  }
+}
+
+function warn(message: string): void {
+  process.emitWarning(message, { code: 'CW_TIMER_FIRE' });
 }

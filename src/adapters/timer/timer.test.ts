@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange } from '../../engine/exchange.ts';
+import { compileFlow } from '../../flow/compiler.ts';
+import type { MplEntry } from '../../observability/mpl.types.ts';
+import { detachedServices } from '../../runtime/detached-services.ts';
 import { createSender } from '../http/context.fixture.ts';
 import { parseDuration } from './schedule.ts';
 import { type TimerStart, timerSender } from './timer.sender.ts';
@@ -160,5 +163,72 @@ describe('timer firing', () => {
     await sleep(1100);
     await endpoint.stop();
     assert.ok(dispatched.length >= 1 && dispatched.length <= 2, `fired ${dispatched.length} times`);
+  });
+});
+
+describe('timer in a flow', () => {
+  const flow = (sender: string) => `id: tick\nsender:\n${sender}\nsteps: []\n`;
+  const load = (sender: string, entries: MplEntry[] = []) =>
+    compileFlow(flow(sender), { file: '/flows/tick.yaml', services: detachedServices(entries) });
+  const errors = (sender: string) =>
+    load(sender).diagnostics.map((d) => `${d.line}:${d.col} ${d.message} (hint: ${d.hint})`);
+
+  it('reports a bad schedule at its line and column, with a hint', () => {
+    assert.deepEqual(errors('  adapter: timer\n  schedule: { every: 30x }'), [
+      "4:22 sender.schedule.every: '30x' is not a duration (hint: Write a number and a unit: '500ms', '30s', '5m', '1h', '1d', or a number of milliseconds.)",
+    ]);
+    assert.deepEqual(
+      errors("  adapter: timer\n  schedule: { cron: '0 6 * * 1-5', timezone: Mars/Olympus }"),
+      [
+        "4:46 sender.schedule.timezone: unknown time zone 'Mars/Olympus' (hint: Use an IANA name such as 'Europe/Berlin', 'America/New_York' or 'UTC'.)",
+      ],
+    );
+    const [union] = errors('  adapter: timer\n  schedule: { every: 30s, cron: "* * * * *" }');
+    assert.match(
+      union,
+      /^4:13 sender\.schedule: .* does not match any allowed form \(hint: One of \{ onDeployment: true \}/,
+    );
+    assert.deepEqual(errors('  adapter: timer\n  schedule: { onDeployment: true }\n  header: { a: b }'), [
+      "5:3 sender.header: unknown option 'header' (hint: Did you mean 'headers'? Valid options: schedule, body, headers)",
+    ]);
+    assert.match(
+      errors("  adapter: timer\n  schedule: { onDeployment: true }\n  body: '${header.x'")[0],
+      /^5:10 sender\.body: Invalid Simple expression '\$\{header\.x': '\$\{' is not closed \(at offset 0\) \(hint: /,
+    );
+  });
+
+  it('logs a message whose body cannot be made as FAILED, saying which option to fix', async () => {
+    const entries: MplEntry[] = [];
+    const { flow: tick, diagnostics } = load(
+      "  adapter: timer\n  schedule: { onDeployment: true }\n  body: '${xpath./rates/@date}'",
+      entries,
+    );
+    assert.deepEqual(diagnostics, []);
+    await tick!.endpoint!.start();
+    await new Promise((resolve) => setImmediate(resolve)); // the firing, scheduled on deployment
+    await tick!.endpoint!.stop(); // waits for the run under way
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0].status, 'FAILED');
+    assert.match(
+      entries[0].error ?? '',
+      /^Timer: the body \(sender\.body\) could not be made: Simple expression '\$\{xpath\.\/rates\/@date\}' failed: /,
+    );
+    assert.equal(entries[0].sender, 'timer');
+  });
+
+  it('names the header whose value cannot be made', async () => {
+    const entries: MplEntry[] = [];
+    const { flow: tick } = load(
+      "  adapter: timer\n  schedule: { onDeployment: true }\n  headers: { day: '${xpath./rates/@date}' }",
+      entries,
+    );
+    await tick!.endpoint!.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    await tick!.endpoint!.stop();
+    assert.equal(entries[0]?.status, 'FAILED');
+    assert.match(
+      entries[0].error ?? '',
+      /^Timer: the header 'day' \(sender\.headers\.day\) could not be made: /,
+    );
   });
 });

@@ -4,7 +4,13 @@ import { describe, it } from 'node:test';
 import { Exchange } from '../../engine/exchange.ts';
 import { compileExpression, compileTemplate, type ExpressionLanguage } from '../../expression/index.ts';
 import type { Path } from '../../flow/path.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 import type { CompileContext } from '../step.spec.ts';
 import { contentModifierSpec } from './content-modifier.spec.ts';
 import { compileContentModifier } from './content-modifier.ts';
@@ -159,6 +165,51 @@ describe('contentModifier', () => {
     );
   });
 
+  it('shows a number that is not one as NaN, not as null', async () => {
+    const { error } = await failSteps(
+      "- contentModifier: { headers: [{ name: qty, source: xpath, value: '/o/qty', type: java.lang.Integer }] }",
+      { body: '<o><qty>two</qty></o>' },
+    );
+    assert.equal(error.message, 'header "qty": NaN is not a java.lang.Integer.');
+  });
+
+  it('fails a message that is not the format a source reads, naming the expression', async () => {
+    assertClearFailure(
+      await failSteps(
+        "- contentModifier: { name: Ids, headers: [{ name: id, source: jsonpath, value: '$.order.id' }] }",
+        { body: '<order id="1"/>' },
+      ),
+      {
+        code: 'CW_ERR_EXPRESSION_EVAL',
+        step: 'Ids',
+        message: /^JSONPath expression '\$\.order\.id' failed: The message body is not valid JSON/,
+      },
+    );
+    assertClearFailure(
+      await failSteps(
+        "- contentModifier: { properties: [{ name: id, source: xpath, value: '/order/@id' }] }",
+        {
+          body: '{"order":{"id":1}}',
+        },
+      ),
+      {
+        code: 'CW_ERR_EXPRESSION_EVAL',
+        step: 'steps[0].contentModifier',
+        message: /^XPath expression '\/order\/@id' failed: The message body is not well-formed XML/,
+      },
+    );
+    assertClearFailure(
+      await failSteps("- contentModifier: { body: { source: jsonata, value: 'order.id' } }", {
+        body: 'id=1',
+      }),
+      {
+        code: 'CW_ERR_EXPRESSION_EVAL',
+        step: 'steps[0].contentModifier',
+        message: /^JSONata expression 'order\.id' failed: The message body is not valid JSON/,
+      },
+    );
+  });
+
   it('reports bad options with line and column', () => {
     assert.deepEqual(
       where(`
@@ -203,6 +254,26 @@ describe('contentModifier', () => {
       /^9:43 .*headers\[6\]\.value: header "g": the value of source header must be a string/,
     );
     assert.match(errors[7], /^10:.*body\.value: Invalid Simple/);
+  });
+
+  it('says how to fix every bad option', () => {
+    assert.deepEqual(describeErrors('- contentModifier: { header: [{ name: a, value: x }] }'), [
+      "1:22 steps[0].contentModifier.header: unknown option 'header' (hint: Did you mean 'headers'? Valid options: name, headers, properties, body)",
+    ]);
+    const [type] = describeErrors('- contentModifier: { headers: [{ name: a, value: x, type: int }] }');
+    assert.match(
+      type,
+      /^1:59 .*headers\[0\]\.type: unknown type "int" \(hint: Use one of: java\.lang\.String, /,
+    );
+    const [source] = describeErrors(
+      "- contentModifier: { headers: [{ name: a, source: jsonPath, value: '$.a' }] }",
+    );
+    assert.match(source, /^1:51 .*source: 'jsonPath' is not one of .* \(hint: Did you mean 'jsonpath'\?/);
+    const [action] = describeErrors('- contentModifier: { properties: [{ action: remove, name: a }] }');
+    assert.match(
+      action,
+      /^1:45 .*properties\[0\]\.action: 'remove' is not one of 'create', 'delete' \(hint: /,
+    );
   });
 
   it('stays synchronous unless a JSONata value is read', () => {

@@ -100,7 +100,9 @@ export function compileValue(spec: ValueSpec, ctx: CompileContext, path: Path, w
     if (!type || value === null || value === undefined) return value;
     const converted = type.convert(value);
     if (converted === undefined) {
-      throw new UserError('CW_ERR_STEP', `${what}: ${JSON.stringify(value)} is not a ${type.name}.`, {
+      // JSON would show NaN (an XPath number of a text) as null.
+      const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+      throw new UserError('CW_ERR_STEP', `${what}: ${shown} is not a ${type.name}.`, {
         hint: `Check the message content read by ${source} "${raw}" (${formatPath(path)}), or change \`type\`.`,
       });
     }

@@ -7,6 +7,7 @@ export const fastXmlParser = lazyModule<typeof FastXmlParser>('fast-xml-parser')
 
 import { UserError } from '../../errors.ts';
 import { formatPath, type Path } from '../../flow/path.ts';
+import type { CompileContext } from '../step.spec.ts';
 
 /** Helpers shared by the converter steps (and the other transformation steps). */
 
@@ -62,6 +63,29 @@ const XML_NAME = /^[A-Za-z_\u00C0-\uFFEF][\w.\-\u00B7\u00C0-\uFFEF]*$/;
 /** Whether `name` can be an XML element or attribute name (without a prefix). */
 export function isXmlName(name: string): boolean {
   return XML_NAME.test(name);
+}
+
+/**
+ * Reports an element name option that is no XML name at load time: otherwise it would only show as
+ * malformed output (or, for a name to look for, as nothing found). `prefixed` allows `prefix:name`.
+ */
+export function checkElementName(
+  ctx: Pick<CompileContext, 'error'>,
+  path: Path,
+  value: string,
+  prefixed = false,
+): void {
+  const colon = prefixed ? value.indexOf(':') : -1;
+  const valid =
+    colon < 0 ? isXmlName(value) : isXmlName(value.slice(0, colon)) && isXmlName(value.slice(colon + 1));
+  if (!valid)
+    ctx.error(
+      path,
+      `'${value}' is not a valid XML element name.`,
+      prefixed
+        ? 'Use letters, digits, _ - and . and start with a letter; a prefix goes before a colon (ns0:Orders).'
+        : 'Use letters, digits, _ - and . and start with a letter.',
+    );
 }
 
 /** Escapes a value for an XML attribute or text node. */

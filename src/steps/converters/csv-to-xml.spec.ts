@@ -1,6 +1,13 @@
 import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
-import { conversionError, escapeXml, isXmlName, NameOption, stepLabel } from './conversion.ts';
+import {
+  checkElementName,
+  conversionError,
+  escapeXml,
+  isXmlName,
+  NameOption,
+  stepLabel,
+} from './conversion.ts';
 import { CsvDialect, parseCsv } from './csv.ts';
 
 export const csvToXml = defineStep({
@@ -38,17 +45,8 @@ export const csvToXml = defineStep({
     const step = stepLabel(options.name, path);
     const root = options.rootElement ?? 'root';
     const record = options.recordElement ?? 'record';
-    for (const [key, value] of [
-      ['rootElement', root],
-      ['recordElement', record],
-    ]) {
-      if (!isXmlName(value))
-        ctx.error(
-          [...path, key],
-          `'${value}' is not a valid XML element name.`,
-          'Use letters, digits, _ - and . and start with a letter.',
-        );
-    }
+    checkElementName(ctx, [...path, 'rootElement'], root);
+    checkElementName(ctx, [...path, 'recordElement'], record);
     const declaration = options.xmlDeclaration === false ? '' : '<?xml version="1.0" encoding="UTF-8"?>';
     return (exchange) => {
       const message = exchange.message;

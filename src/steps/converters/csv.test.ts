@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 
 const conversionFailure = (pattern: RegExp) => (error: unknown) =>
   error instanceof UserError &&
@@ -34,7 +40,7 @@ describe('csvToXml', () => {
   it('reports an unclosed quote and a ragged line with the line number', async () => {
     await assert.rejects(
       runSteps('- csvToXml: {}', { body: 'id,name\n1,"x\n2,y\n' }),
-      conversionFailure(/not valid CSV \(line 3\)/),
+      conversionFailure(/not valid CSV \(line 2\): a field opened with a quote in line 2 is never closed/),
     );
     await assert.rejects(
       runSteps('- csvToXml: {}', { body: 'a,b\n1,2\n1,2,3\n' }),
@@ -52,6 +58,19 @@ describe('csvToXml', () => {
     assert.match(errors[0].message, /'1 root' is not a valid XML element name/);
     assert.equal(errors[0].line, 2);
   });
+
+  it('reports unknown options and dialects it cannot use with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- csvToXml: { separator: ";" }'), [
+      "1:15 steps[0].csvToXml.separator: unknown option 'separator' (hint: Valid options: name, delimiter, quote, header, rootElement, recordElement, xmlDeclaration)",
+    ]);
+    assert.deepEqual(describeErrors('- csvToXml: { quote: "\'\'" }'), [
+      "1:22 steps[0].csvToXml.quote: 'quote': expected string length less or equal to 1, got \"''\" (hint: Character around fields that hold the separator, quotes or line breaks.)",
+    ]);
+    assert.match(
+      describeErrors('- csvToXml: { recordElement: Order Line }')[0],
+      /^1:30 .*recordElement: 'Order Line' is not a valid XML element name\. \(hint: Use letters/,
+    );
+  });
 });
 
 describe('csvToJson', () => {
@@ -62,6 +81,31 @@ describe('csvToJson', () => {
     assert.deepEqual(without.message.body.json(), [
       ['1', 'x,y'],
       ['3', '4'],
+    ]);
+  });
+
+  it('fails a message that is not valid CSV with a FAILED log entry naming the step and the line', async () => {
+    assertClearFailure(
+      await failSteps('- csvToJson: { name: Read CSV }', { body: 'id,name\n1,"Ann\n2,Bob\n' }),
+      {
+        code: 'CW_ERR_CONVERSION',
+        step: 'Read CSV',
+        message: /^Step 'Read CSV' \(steps\[0\]\.csvToJson\): the message body is not valid CSV \(line 2\)/,
+      },
+    );
+    const quoted = await failSteps('- csvToJson: {}', { body: 'id,note\n1,"say ""hi"""\n2,"x\n3,y\n' });
+    assert.match(quoted.error.message, /\(line 3\): a field opened with a quote in line 3 is never closed$/);
+    const ragged = await failSteps("- csvToJson: { delimiter: ';' }", { body: 'a;b\n1;2;3\n' });
+    assert.match(ragged.error.message, /not valid CSV \(line 2\)/);
+    assert.match(ragged.error.hint ?? '', /delimiter and quote options/);
+  });
+
+  it('reports an empty delimiter and a header that is not a boolean with line, column and hint', () => {
+    assert.deepEqual(describeErrors("- csvToJson: { delimiter: '' }"), [
+      '1:27 steps[0].csvToJson.delimiter: \'delimiter\': expected string length greater or equal to 1, got "" (hint: Field separator, e.g. `,` `;` or a tab.)',
+    ]);
+    assert.deepEqual(describeErrors('- csvToJson:\n    header: "no"'), [
+      '2:13 steps[0].csvToJson.header: \'header\': expected boolean, got "no" (hint: The first line holds the field names.)',
     ]);
   });
 });
@@ -84,6 +128,29 @@ describe('xmlToCsv', () => {
       runSteps('- xmlToCsv: { recordElement: r }', { body: '<x><r><a><b>1</b></a></r></x>' }),
       conversionFailure(/field 'a' holds nested data/),
     );
+  });
+
+  it('fails a message that is not well-formed XML with a FAILED log entry naming the step', async () => {
+    assertClearFailure(await failSteps('- xmlToCsv: {}', { body: '<x><record><id>1</record></x>' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'steps[0].xmlToCsv',
+      message:
+        /^Step steps\[0\]\.xmlToCsv: the message body is not well-formed XML \(line 1, column 17\): Expected closing tag 'id'/,
+    });
+    assertClearFailure(await failSteps('- xmlToCsv: {}', { body: 'id,name\n1,Ann' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'steps[0].xmlToCsv',
+      message: /not well-formed XML/,
+    });
+  });
+
+  it('reports a record element it could never find, and unknown options, at load time', () => {
+    assert.deepEqual(describeErrors('- xmlToCsv: { recordElement: ns0:Order }'), [
+      "1:30 steps[0].xmlToCsv.recordElement: 'ns0:Order' is not a valid XML element name. (hint: Use letters, digits, _ - and . and start with a letter.)",
+    ]);
+    assert.deepEqual(describeErrors('- xmlToCsv: { records: Order }'), [
+      "1:15 steps[0].xmlToCsv.records: unknown option 'records' (hint: Valid options: name, delimiter, quote, header, recordElement)",
+    ]);
   });
 
   it('round-trips CSV → XML → CSV', async () => {
@@ -117,5 +184,23 @@ describe('jsonToCsv', () => {
       conversionFailure(/array of objects/),
     );
     await assert.rejects(runSteps('- jsonToCsv: {}', { body: '[1,2' }), conversionFailure(/not valid JSON/));
+  });
+
+  it('fails a message that is not JSON with a FAILED log entry naming the step', async () => {
+    assertClearFailure(await failSteps('- jsonToCsv: {}', { body: 'id,name\n1,Ann' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'steps[0].jsonToCsv',
+      message: /^Step steps\[0\]\.jsonToCsv: the message body is not valid JSON/,
+    });
+  });
+
+  it('reports options of the wrong type with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- jsonToCsv: { header: [id, name] }'), [
+      '1:24 steps[0].jsonToCsv.header: \'header\': expected boolean, got ["id","name"] (hint: Write a first line with the member names.)',
+    ]);
+    assert.match(
+      describeErrors('- jsonToCsv: { columns: [id] }')[0],
+      /unknown option 'columns' \(hint: Valid options/,
+    );
   });
 });

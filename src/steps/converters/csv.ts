@@ -45,10 +45,20 @@ export function parseCsv(text: string, options: CsvDialectOptions, step: string)
       bom: true,
     }) as string[][];
   } catch (cause) {
-    const line = (cause as { lines?: number }).lines;
+    let line = (cause as { lines?: number }).lines;
+    let what = (cause as Error).message;
+    // csv-parse names the line where it gave up, the end of the body: say where the quote opened.
+    const opened =
+      (cause as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+        ? openQuoteLine(text, options.quote ?? '"')
+        : undefined;
+    if (opened !== undefined) {
+      line = opened;
+      what = `a field opened with a quote in line ${opened} is never closed`;
+    }
     throw conversionError(
       step,
-      `the message body is not valid CSV${line ? ` (line ${line})` : ''}: ${(cause as Error).message}`,
+      `the message body is not valid CSV${line ? ` (line ${line})` : ''}: ${what}`,
       'Check the delimiter and quote options, and that every record has as many fields as the first one.',
       cause,
     );
@@ -59,6 +69,22 @@ export function parseCsv(text: string, options: CsvDialectOptions, step: string)
   }
   const width = rows.reduce((max, row) => Math.max(max, row.length), 0);
   return { fields: Array.from({ length: width }, (_, i) => `field${i + 1}`), rows };
+}
+
+/** The line of the quote that opens a field never closed, if any (a doubled quote is a quote inside). */
+function openQuoteLine(text: string, quote: string): number | undefined {
+  if (quote === '') return undefined;
+  let line = 1;
+  let openedAt: number | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === quote) {
+      if (openedAt === undefined) openedAt = line;
+      else if (text[i + 1] === quote) i++;
+      else openedAt = undefined;
+    } else if (c === '\n') line++;
+  }
+  return openedAt;
 }
 
 /** Writes rows as CSV, with a header line when `fields` is given. */

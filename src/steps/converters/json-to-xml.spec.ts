@@ -1,6 +1,6 @@
 import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
-import { NameOption, parseJsonBody, stepLabel } from './conversion.ts';
+import { checkElementName, NameOption, parseJsonBody, stepLabel } from './conversion.ts';
 import { createJsonToXml } from './json-to-xml.ts';
 
 export const jsonToXml = defineStep({
@@ -51,6 +51,7 @@ export const jsonToXml = defineStep({
   compile(options, ctx, path) {
     const step = stepLabel(options.name, path);
     const namespaces = { ...ctx.namespaces, ...(options.namespaces ?? {}) };
+    checkElementName(ctx, [...path, 'rootElement'], options.rootElement ?? 'root', true);
     const convert = createJsonToXml(
       {
         rootElement: options.rootElement ?? 'root',

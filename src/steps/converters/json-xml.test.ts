@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
-import { runSteps } from '../../testing/run-steps.ts';
+import { assertClearFailure, describeErrors, failSteps, runSteps } from '../../testing/run-steps.ts';
 
 const conversionFailure = (pattern: RegExp) => (error: unknown) =>
   error instanceof UserError &&
@@ -74,6 +74,41 @@ describe('jsonToXml', () => {
       conversionFailure(/not valid JSON.*line 2 column 2/),
     );
   });
+
+  it('fails a message that is not JSON with a FAILED log entry naming the step', async () => {
+    assertClearFailure(await failSteps('- jsonToXml: { name: Order to XML }', { body: '<order/>' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'Order to XML',
+      message: /^Step 'Order to XML' \(steps\[0\]\.jsonToXml\): the message body is not valid JSON/,
+    });
+    assertClearFailure(await failSteps('- jsonToXml: {}', { body: '' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'steps[0].jsonToXml',
+      message: /needs a JSON object at the top level/,
+    });
+  });
+
+  it('reports a root element that is no XML name at load time, not as broken XML later', () => {
+    assert.deepEqual(describeErrors("- jsonToXml:\n    rootElement: '1 root'"), [
+      "2:18 steps[0].jsonToXml.rootElement: '1 root' is not a valid XML element name. (hint: Use letters, digits, _ - and . and start with a letter; a prefix goes before a colon (ns0:Orders).)",
+    ]);
+  });
+
+  it('reports unknown options and values of the wrong type with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- jsonToXml: { root: Orders }'), [
+      "1:16 steps[0].jsonToXml.root: unknown option 'root' (hint: Valid options: name, rootElement, useNamespaces, namespaces, xmlDeclaration)",
+    ]);
+    const [useNamespaces] = describeErrors("- jsonToXml: { useNamespaces: 'yes' }");
+    assert.match(
+      useNamespaces,
+      /^1:31 .*useNamespaces: 'useNamespaces': expected boolean, got "yes" \(hint: Turn/,
+    );
+    const [namespaces] = describeErrors("- jsonToXml: { namespaces: ['urn:a'] }");
+    assert.match(
+      namespaces,
+      /^1:28 .*namespaces: 'namespaces': expected object, got \["urn:a"\] \(hint: Prefix/,
+    );
+  });
 });
 
 describe('xmlToJson', () => {
@@ -119,6 +154,27 @@ describe('xmlToJson', () => {
     await assert.rejects(
       runSteps('- xmlToJson: {}', { body: '<a>\n<b></a>' }),
       conversionFailure(/line 2, column 4/),
+    );
+    assertClearFailure(await failSteps('- xmlToJson: {}', { body: '{"order":1}' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'steps[0].xmlToJson',
+      message: /^Step steps\[0\]\.xmlToJson: the message body is not well-formed XML \(line 1, column 1\)/,
+    });
+  });
+
+  it('reports unknown options and values of the wrong type with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- xmlToJson: { arrays: [item] }'), [
+      "1:16 steps[0].xmlToJson.arrays: unknown option 'arrays' (hint: Valid options: name, arrayElements, suppressRootElement, convertTypes, useNamespaces, namespaces)",
+    ]);
+    const [arrayElements] = describeErrors('- xmlToJson: { arrayElements: item }');
+    assert.match(
+      arrayElements,
+      /^1:31 .*arrayElements: 'arrayElements': expected array, got "item" \(hint: Local names/,
+    );
+    const [convertTypes] = describeErrors('- xmlToJson:\n    convertTypes: 1');
+    assert.match(
+      convertTypes,
+      /^2:19 .*convertTypes: 'convertTypes': expected boolean, got 1 \(hint: Write numbers/,
     );
   });
 

@@ -1,6 +1,13 @@
 import { Type } from '../../flow/schema-builder.ts';
 import { defineStep } from '../step.spec.ts';
-import { assertWellFormedXml, conversionError, fastXmlParser, NameOption, stepLabel } from './conversion.ts';
+import {
+  assertWellFormedXml,
+  checkElementName,
+  conversionError,
+  fastXmlParser,
+  NameOption,
+  stepLabel,
+} from './conversion.ts';
 import { CsvDialect, cellText, writeCsv } from './csv.ts';
 
 export const xmlToCsv = defineStep({
@@ -27,9 +34,11 @@ export const xmlToCsv = defineStep({
     { title: 'Orders to CSV', yaml: '- xmlToCsv:\n    recordElement: Order' },
     { title: 'Semicolons, no header line', yaml: "- xmlToCsv:\n    delimiter: ';'\n    header: false" },
   ],
-  compile(options, _ctx, path) {
+  compile(options, ctx, path) {
     const step = stepLabel(options.name, path);
     const recordName = options.recordElement ?? 'record';
+    // Records are found by local name: a prefix or a blank could never match.
+    checkElementName(ctx, [...path, 'recordElement'], recordName);
     const parser = new (fastXmlParser().XMLParser)({
       ignoreAttributes: true,
       removeNSPrefix: true,

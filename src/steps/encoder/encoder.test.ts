@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { UserError } from '../../errors.ts';
-import { runSteps } from '../../testing/run-steps.ts';
+import { assertClearFailure, describeErrors, failSteps, runSteps } from '../../testing/run-steps.ts';
 
 const conversionFailure = (pattern: RegExp) => (error: unknown) =>
   error instanceof UserError &&
@@ -73,6 +73,33 @@ describe('encoder and decoder', () => {
     await assert.rejects(
       runSteps('- decoder: { encoding: zip }', { body: 'plain text' }),
       conversionFailure(/not valid zip/),
+    );
+  });
+
+  it('ends a message it cannot decode FAILED, naming the step in the log', async () => {
+    assertClearFailure(await failSteps('- decoder: { name: Unzip, encoding: gzip }', { body: '' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'Unzip',
+      message: /^Step 'Unzip' \(steps\[0\]\.decoder\): the message body is not valid gzip data/,
+    });
+  });
+
+  it('reports a missing or unknown encoding and an empty entry name with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- encoder: {}'), [
+      "1:12 steps[0].encoder: missing required option 'encoding' (hint: base64, gzip, zip (one file) or deflate (raw, without a zlib header).)",
+    ]);
+    assert.deepEqual(describeErrors('- encoder: { encoding: base32 }'), [
+      "1:24 steps[0].encoder.encoding: 'base32' is not one of 'base64', 'gzip', 'zip', 'deflate' (hint: Did you mean 'base64'? base64, gzip, zip (one file) or deflate (raw, without a zlib header).)",
+    ]);
+    assert.deepEqual(describeErrors("- encoder:\n    encoding: zip\n    entryName: ''"), [
+      '3:16 steps[0].encoder.entryName: \'entryName\': expected string length greater or equal to 1, got "" (hint: File name inside the ZIP archive.)',
+    ]);
+    assert.deepEqual(describeErrors('- decoder: { encoding: zip, entry: a.xml }'), [
+      "1:29 steps[0].decoder.entry: unknown option 'entry' (hint: Valid options: name, encoding, entryName)",
+    ]);
+    assert.match(
+      describeErrors('- decoder: { encoding: Base64 }')[0] ?? 'nothing reported',
+      /^1:24 .*'Base64' is not one of .*\(hint: Did you mean 'base64'\?/,
     );
   });
 });

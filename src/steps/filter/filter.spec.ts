@@ -1,4 +1,5 @@
 import type * as JsonPathPlus from 'jsonpath-plus';
+import type { Exchange } from '../../engine/exchange.ts';
 import { lazyModule } from '../../engine/lazy-module.ts';
 import { UserError } from '../../errors.ts';
 import { evaluationError } from '../../expression/errors.ts';
@@ -98,7 +99,7 @@ export const filterSpec = defineStep({
     // so that a nodelist is always an array.
     ctx.expression(source, [...path, 'jsonpath'], 'jsonpath');
     return (exchange) => {
-      const matches = allMatches(source, exchange.message.body.json());
+      const matches = allMatches(source, exchange);
       if (kind === 'nodelist') return exchange.message.setBody(matches);
       if (kind === 'node') return exchange.message.setBody(matches[0] ?? '');
       const value = type.convert(matches[0] ?? '');
@@ -107,9 +108,11 @@ export const filterSpec = defineStep({
   },
 });
 
-function allMatches(source: string, json: unknown): unknown[] {
+/** Every match of the JSONPath; a body that is not JSON fails naming the expression, as XPath does. */
+function allMatches(source: string, exchange: Exchange): unknown[] {
   try {
-    return jsonpathPlus().JSONPath({ path: source, json: json as object, wrap: true, eval: 'safe' });
+    const json = exchange.message.body.json() as object;
+    return jsonpathPlus().JSONPath({ path: source, json, wrap: true, eval: 'safe' });
   } catch (error) {
     throw evaluationError('jsonpath', source, error);
   }

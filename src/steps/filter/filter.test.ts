@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 import { filterSpec } from './filter.spec.ts';
 
 const where = (yaml: string) => stepErrors(yaml).map((d) => `${d.line}:${d.col} ${d.message}`);
@@ -64,6 +70,22 @@ describe('filter', () => {
     );
   });
 
+  it('fails a message that is not the format its expression reads, naming the expression', async () => {
+    assertClearFailure(
+      await failSteps("- filter: { name: Ids, jsonpath: '$.items[*].id' }", { body: ORDER }),
+      {
+        code: 'CW_ERR_EXPRESSION_EVAL',
+        step: 'Ids',
+        message: /^JSONPath expression '\$\.items\[\*\]\.id' failed: The message body is not valid JSON/,
+      },
+    );
+    assertClearFailure(await failSteps('- filter: { xpath: //Item }', { body: '{"items":[]}' }), {
+      code: 'CW_ERR_EXPRESSION_EVAL',
+      step: 'steps[0].filter',
+      message: /^XPath expression '\/\/Item' failed: The message body is not well-formed XML/,
+    });
+  });
+
   it('needs exactly one of xpath and jsonpath', () => {
     assert.deepEqual(where('- filter: { valueType: node }'), [
       '1:11 steps[0].filter: the filter needs an `xpath` (or a `jsonpath`)',
@@ -85,6 +107,18 @@ describe('filter', () => {
     ]);
     assert.deepEqual(where("- filter: { jsonpath: '$.a[' }"), [
       "1:27 steps[0].filter.jsonpath: Invalid JSONPath expression '$.a[': '[' is not closed (at offset 3)",
+    ]);
+  });
+
+  it('gives a hint for every bad option', () => {
+    assert.deepEqual(describeErrors('- filter: { xpath: /a, valueType: nodeList }'), [
+      "1:35 steps[0].filter.valueType: 'nodeList' is not one of 'string', 'integer', 'boolean', 'node', 'nodelist' (hint: Did you mean 'nodelist'? Value type of the result: string, integer, boolean, node (the first match) or nodelist (every match, one after another; for JSON an array).)",
+    ]);
+    assert.deepEqual(describeErrors("- filter: { xpath: '' }"), [
+      '1:20 steps[0].filter.xpath: \'xpath\': expected string length greater or equal to 1, got "" (hint: XPath selecting what to keep.)',
+    ]);
+    assert.deepEqual(describeErrors('- filter: { valueType: node }'), [
+      '1:11 steps[0].filter: the filter needs an `xpath` (or a `jsonpath`) (hint: Give exactly one of `xpath` and `jsonpath`.)',
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
 import type { Path } from '../../flow/path.ts';
 import { Type } from '../../flow/schema-builder.ts';
+import type { DomNode } from '../filter/xpath-result.ts';
 import { compileNodeSelector } from '../splitter/select-nodes.ts';
 import type { CompileContext } from '../step.spec.ts';
 import {
@@ -105,7 +106,7 @@ export function compileGather(
       const target = options.targetXpath && parseTarget(options.targetXpath, ctx, [...path, 'targetXpath']);
       return (parts) => {
         if (parts.length === 0) return '';
-        const nodes = parts.map(select);
+        const nodes = parts.map((part, i) => selectInPart(select, part, i, where));
         if (nodes.every((n) => n.length === 0)) {
           throw new UserError(
             'CW_ERR_STEP',
@@ -118,6 +119,29 @@ export function compileGather(
         return combineAtXpath(nodes, target || undefined);
       };
     }
+  }
+}
+
+/** The nodes of one part; a part that is not XML is named, not reported as "the message body". */
+function selectInPart(
+  select: (part: Exchange) => DomNode[],
+  part: Exchange,
+  index: number,
+  where: string,
+): DomNode[] {
+  try {
+    return select(part);
+  } catch (error) {
+    if (!(error instanceof UserError && error.code === 'CW_ERR_CONVERSION')) throw error;
+    const reason = error.message.replace(/^The message body is not well-formed XML: /, '');
+    throw new UserError(
+      'CW_ERR_STEP',
+      `${where}: part ${index + 1} is not well-formed XML (${reason}), which combineAtXpath needs.`,
+      {
+        cause: error,
+        hint: 'Convert the part to XML in the steps that build it, or use strategy concatenate.',
+      },
+    );
   }
 }
 

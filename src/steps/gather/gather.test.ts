@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import { describeErrors, runSteps, stepErrors } from '../../testing/run-steps.ts';
 import { gatherSpec } from './gather.spec.ts';
 
 const where = (yaml: string) => stepErrors(yaml).map((d) => `${d.line}:${d.col} ${d.message}`);
@@ -132,6 +132,21 @@ describe('gather', () => {
     );
   });
 
+  it('combineAtXpath names a part that is not XML', async () => {
+    await assert.rejects(
+      gathered('{ strategy: combineAtXpath, xpath: //a }', '<a>1</a>|a=2', "{ token: '|' }"),
+      (error: Error & { code?: string; hint?: string }) => {
+        assert.equal(error.code, 'CW_ERR_STEP');
+        assert.match(
+          error.message,
+          /^Splitter "steps\[0\]\.splitter": part 2 is not well-formed XML \(.+\), which combineAtXpath needs\.$/,
+        );
+        assert.match(error.hint ?? '', /concatenate/);
+        return true;
+      },
+    );
+  });
+
   it('a split without parts gathers to an empty body, or an empty array', async () => {
     assert.equal(await gathered('{ strategy: combine }', '<Orders/>'), '');
     assert.equal(await gathered('{ strategy: jsonArray }', '{"items":[]}', "{ jsonpath: '$.items' }"), '[]');
@@ -168,6 +183,26 @@ describe('gather', () => {
     assert.deepEqual(where(`- splitter: { expression: { lineBreak: true }, gather: { strategy: zip } }`), [
       "1:68 steps[0].splitter.gather.strategy: 'zip' is not one of 'combine', 'combineAtXpath', 'concatenate', 'jsonArray'",
     ]);
+  });
+
+  it('says how to fix every bad gather option', () => {
+    const errors = describeErrors(`
+- multicast:
+    branches: [{ steps: [] }]
+    join: { strategy: combineAtXpath, xpath: //a, format: same, targetXpath: '//r' }
+`);
+    assert.deepEqual(errors, [
+      '3:59 steps[0].multicast.join.format: `format` applies only to strategy combine (hint: Remove `format` or use strategy combine.)',
+      '3:78 steps[0].multicast.join.targetXpath: targetXpath "//r" is not a plain element path (hint: Write it as /root/child, e.g. /ns0:Orders.)',
+    ]);
+    assert.match(
+      describeErrors('- multicast: { branches: [{ steps: [] }], join: { strategy: jsonarray } }')[0],
+      /'jsonarray' is not one of .* \(hint: Did you mean 'jsonArray'\?/,
+    );
+    assert.match(
+      describeErrors('- multicast: { branches: [{ steps: [] }], join: { strategy: combineAtXpath } }')[0],
+      /needs an `xpath` \(hint: Add `xpath:` naming the nodes to combine\.\)$/,
+    );
   });
 
   it('as a step of its own, says where a gather belongs', () => {

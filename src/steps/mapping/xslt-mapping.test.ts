@@ -6,7 +6,13 @@ import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
 import { compileFlow } from '../../flow/compiler.ts';
 import { detachedServices } from '../../runtime/detached-services.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 
 const indent = (text: string) =>
   text
@@ -112,6 +118,30 @@ describe('xsltMapping', () => {
         e instanceof UserError &&
         e.code === 'CW_ERR_MAPPING' &&
         /XTMM9000 Terminated with no prices/.test(e.message),
+    );
+  });
+});
+
+describe('xsltMapping: bad input', () => {
+  it('ends a message that is not XML FAILED, with the step in the log', async () => {
+    assertClearFailure(await failSteps(inline(XSLT1, '\n    name: To text'), { body: '{"json": true}' }), {
+      code: 'CW_ERR_CONVERSION',
+      step: 'To text',
+      message: /^Step 'To text' \(steps\[0\]\.xsltMapping\): the message body is not well-formed XML/,
+    });
+  });
+
+  it('reports options that are not the right kind with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- xsltMapping: { file: a.xsl, parameters: [orderId] }'), [
+      '1:43 steps[0].xsltMapping.parameters: \'parameters\': expected object, got ["orderId"] (hint: xsl:param name → value; values may hold `${header.x}` and other Simple expressions.)',
+    ]);
+    assert.deepEqual(describeErrors('- xsltMapping: { xsl: a.xsl }'), [
+      "1:18 steps[0].xsltMapping.xsl: unknown option 'xsl' (hint: Did you mean 'file'? Valid options: name, file, stylesheet, parameters)",
+    ]);
+    const [template] = describeErrors(inline(XSLT1, '\n    parameters: { orderId: "${header.id" }'), {});
+    assert.match(
+      template,
+      /^2:29 steps\[0\]\.xsltMapping\.parameters\.orderId: Invalid Simple expression .* \(hint: /,
     );
   });
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 
 describe('messageDigest', () => {
   it('writes SHA-256 as Base64 into SapMessageDigest by default', async () => {
@@ -40,5 +46,32 @@ describe('messageDigest', () => {
   it('rejects an unknown algorithm and a bad XPath at load time', () => {
     assert.equal(stepErrors('- messageDigest: { algorithm: SHA-3 }').length, 1);
     assert.equal(stepErrors("- messageDigest: { filterXpath: '/o/[' }").length, 1);
+  });
+
+  it('reports every bad option with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- messageDigest: { algorithm: sha256 }'), [
+      "1:31 steps[0].messageDigest.algorithm: 'sha256' is not one of 'SHA-256', 'SHA-1', 'SHA-512', 'MD5' (hint: Did you mean 'SHA-256'? SHA-256, SHA-1, SHA-512 or MD5.)",
+    ]);
+    assert.deepEqual(describeErrors("- messageDigest:\n    filterXpath: '/o/['"), [
+      "2:22 steps[0].messageDigest.filterXpath: Invalid XPath expression '/o/[': unexpected '[' (at offset 3) (hint: Write an XPath 1.0 expression, for example /ns0:Order/Total or count(//Item) > 2 (string literals in '…').)",
+    ]);
+    assert.deepEqual(describeErrors("- messageDigest: { target: '' }"), [
+      '1:28 steps[0].messageDigest.target: \'target\': expected string length greater or equal to 1, got "" (hint: Header that receives the digest.)',
+    ]);
+    assert.match(
+      describeErrors('- messageDigest: { header: x }')[0],
+      /unknown option 'header' \(hint: Valid options: name, algorithm, target, encoding, filterXpath\)/,
+    );
+  });
+
+  it('fails a message whose body filterXpath cannot read, naming the XPath', async () => {
+    assertClearFailure(
+      await failSteps("- messageDigest: { filterXpath: '/o/items' }", { body: '{"o":{"items":[]}}' }),
+      {
+        code: 'CW_ERR_EXPRESSION_EVAL',
+        step: 'steps[0].messageDigest',
+        message: /^XPath expression '\/o\/items' failed: The message body is not well-formed XML/,
+      },
+    );
   });
 });

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Receiver } from '../../adapters/adapter.spec.ts';
 import type { Exchange } from '../../engine/exchange.ts';
 import { OperationalError } from '../../errors.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import { assertClearFailure, failSteps, runSteps, stepErrors } from '../../testing/run-steps.ts';
 import { multicastSpec } from './multicast.spec.ts';
 
 const where = (yaml: string) => stepErrors(yaml).map((d) => `${d.line}:${d.col} ${d.message}`);
@@ -153,6 +153,34 @@ describe('multicast', () => {
           : ['start slow', 'start fast', 'end fast', 'end slow'],
       );
     }
+  });
+
+  it('a join that cannot read a branch result ends the message FAILED, naming the multicast and the part', async () => {
+    const joinAt = (branches: string) => `
+- multicast:
+    name: Collect
+    branches:
+${branches}
+    join: { strategy: combineAtXpath, xpath: //Item }
+`;
+    assertClearFailure(
+      await failSteps(
+        joinAt(
+          '      - { steps: [] }\n      - { steps: [{ contentModifier: { body: { value: \'{"Item": 1}\' } } }] }',
+        ),
+        { body: '<Items><Item>1</Item></Items>' },
+      ),
+      {
+        code: 'CW_ERR_STEP',
+        step: 'Collect',
+        message: /^Multicast "Collect": part 2 is not well-formed XML \(.+\), which combineAtXpath needs\.$/,
+      },
+    );
+    assertClearFailure(await failSteps(joinAt('      - { steps: [] }'), { body: 'plain text' }), {
+      code: 'CW_ERR_STEP',
+      step: 'Collect',
+      message: /^Multicast "Collect": part 1 is not well-formed XML/,
+    });
   });
 
   it('reports bad options with line and column', () => {

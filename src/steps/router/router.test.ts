@@ -1,7 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests hold Simple sources
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 import { routerSpec } from './router.spec.ts';
 
 const where = (yaml: string) => stepErrors(yaml).map((d) => `${d.line}:${d.col} ${d.message}`);
@@ -86,6 +92,51 @@ describe('router', () => {
     );
   });
 
+  it('logs an unmatched message FAILED at the router', async () => {
+    assertClearFailure(
+      await failSteps(
+        '- router: { name: Kinds, routes: [{ condition: "${header.kind} = \'a\'", steps: [] }] }',
+        {
+          headers: { kind: 'b' },
+        },
+      ),
+      { code: 'CW_ERR_ROUTER_NO_ROUTE', step: 'Kinds', message: /^Router "Kinds": no condition matched/ },
+    );
+  });
+
+  it('fails a message an XPath condition cannot read, naming the condition', async () => {
+    assertClearFailure(
+      await failSteps(
+        "- router: { routes: [{ language: xpath, condition: 'count(/Order) = 1', steps: [] }], default: { steps: [] } }",
+        { body: '{"Order":{}}' },
+      ),
+      {
+        code: 'CW_ERR_EXPRESSION_EVAL',
+        step: 'steps[0].router',
+        message: /^XPath expression 'count\(\/Order\) = 1' failed: The message body is not well-formed XML/,
+      },
+    );
+  });
+
+  it('logs the step that failed inside a route, and the router around it', async () => {
+    const failure = await failSteps(
+      "- router: { routes: [{ condition: 'true', steps: [{ jsonToXml: { name: To XML } }] }] }",
+      { body: 'not json' },
+    );
+    assertClearFailure(failure, {
+      code: 'CW_ERR_CONVERSION',
+      step: 'To XML',
+      message: /not valid JSON/,
+    });
+    assert.deepEqual(
+      failure.entry.steps.map((s) => [s.step, s.error === failure.error.message]),
+      [
+        ['To XML', true],
+        ['steps[0].router', true],
+      ],
+    );
+  });
+
   it('passes a failure inside a route on unchanged', async () => {
     await assert.rejects(
       runSteps(`
@@ -131,6 +182,27 @@ describe('router', () => {
     assert.match(
       where(`- router: { routes: [{ steps: [] }] }`)[0],
       /routes\[0\]: missing required option 'condition'/,
+    );
+  });
+
+  it('says how to fix every bad option', () => {
+    assert.deepEqual(
+      describeErrors(`
+- router:
+    routes:
+      - { condition: 'x', language: Xpath, steps: [] }
+      - { condition: '', steps: [] }
+    default: { steps: {} }
+`),
+      [
+        "3:37 steps[0].router.routes[0].language: 'Xpath' is not one of 'simple', 'xpath' (hint: Did you mean 'xpath'? Condition language: simple (CPI’s Non-XML) or xpath (CPI’s XML).)",
+        "4:22 steps[0].router.routes[1].condition: 'condition': expected string length greater or equal to 1, got \"\" (hint: The condition, e.g. `${header.type} = 'order'` (Simple) or `/Order/Total > 100` (XPath).)",
+        "5:23 steps[0].router.default.steps: 'steps': expected array, got {} (hint: Steps run when no condition holds.)",
+      ],
+    );
+    assert.match(
+      describeErrors('- router: {}')[0],
+      /^1:11 .*missing required option 'routes' \(hint: Routes, tried/,
     );
   });
 

@@ -1,7 +1,7 @@
 import { stripTypeScriptTypes } from 'node:module';
 import vm from 'node:vm';
 import type { Exchange } from '../../engine/exchange.ts';
-import { CausewayError, UserError } from '../../errors.ts';
+import { CausewayError, OperationalError, UserError } from '../../errors.ts';
 import { type GuardedScript, GuardParseError, guardScript, ScriptTimeout } from './script.guard.ts';
 import { messageLogFactory, ScriptMessage, type ScriptRealm } from './script.message.ts';
 
@@ -199,7 +199,7 @@ function timeoutError(source: ScriptSource): UserError {
 function runtimeError(error: unknown, source: ScriptSource, toSource?: ColumnMap): Error {
   if (error instanceof ScriptTimeout) return timeoutError(source);
   if ((error as { code?: string })?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return timeoutError(source);
-  if (error instanceof CausewayError) return error;
+  if (error instanceof CausewayError) return fromMessageApi(error, source, toSource);
   const text = describe(error, source.fileName, toSource);
   const e = error as { name?: unknown; message?: unknown; stack?: unknown };
   if (toSource && e && typeof e === 'object' && typeof e.stack === 'string') {
@@ -219,6 +219,19 @@ function runtimeError(error: unknown, source: ScriptSource, toSource?: ColumnMap
   });
 }
 
+/**
+ * An error of the message API the script called (a body that is not JSON): same kind, code and hint,
+ * but saying which step failed and at which line of the script the call was.
+ */
+function fromMessageApi(error: CausewayError, source: ScriptSource, toSource?: ColumnMap): Error {
+  const where = scriptFrame(error.stack, source.fileName, toSource);
+  const message = `Step ${source.step}: ${error.message}${where ? ` (at ${where})` : ''}`;
+  const options = { cause: error, hint: error.hint };
+  if (error instanceof UserError) return new UserError(error.code, message, options);
+  if (error instanceof OperationalError) return new OperationalError(error.code, message, options);
+  return error;
+}
+
 type ColumnMap = (line: number, col: number) => number;
 
 /** Rewrites every `file:line:col` of the script in a stack to the source's column. */
@@ -234,10 +247,18 @@ function describe(error: unknown, fileName: string, toSource?: ColumnMap): strin
   const e = error as { name?: string; message?: string; stack?: string };
   const head =
     e && typeof e === 'object' && 'message' in e ? `${e.name ?? 'Error'}: ${e.message}` : String(error);
-  // The first frame in the script file (the stack may start with V8's `file:line` decoration).
-  const frame = new RegExp(`${escapeRegExp(fileName)}:\\d+:\\d+`).exec(e?.stack ?? '');
-  const where = frame && toSource ? sourceFrames(frame[0], fileName, toSource) : frame?.[0];
+  const where = scriptFrame(e?.stack, fileName, toSource);
   return where ? `${head} at ${where}` : head;
+}
+
+/** `scripts/a.js:3:7`: the first frame of a stack in the script file, in the source's columns. */
+function scriptFrame(stack: unknown, fileName: string, toSource?: ColumnMap): string | undefined {
+  // The first frame in the script file (the stack may start with V8's `file:line` decoration).
+  const frame = new RegExp(`${escapeRegExp(fileName)}:\\d+:\\d+`).exec(
+    typeof stack === 'string' ? stack : '',
+  );
+  if (!frame) return undefined;
+  return toSource ? sourceFrames(frame[0], fileName, toSource) : frame[0];
 }
 
 /** V8 puts `file:line`, the source line and a caret above the message of a SyntaxError. */

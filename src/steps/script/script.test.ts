@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../errors.ts';
-import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import {
+  assertClearFailure,
+  describeErrors,
+  failSteps,
+  runSteps,
+  stepErrors,
+} from '../../testing/run-steps.ts';
 
 const indent = (text: string) =>
   text
@@ -137,6 +143,34 @@ function processData(message) {
     );
   });
 
+  it('says which step and which script line asked for a body in a format it is not in', async () => {
+    const source =
+      'function processData(message) {\n  const order = message.getBody("json");\n  return message;\n}';
+    assertClearFailure(
+      await failSteps(
+        '- script: { name: Enrich, file: scripts/enrich.js }',
+        { body: '<order/>' },
+        {
+          files: { 'scripts/enrich.js': source },
+        },
+      ),
+      {
+        code: 'CW_ERR_CONVERSION',
+        step: 'Enrich',
+        message:
+          /^Step 'Enrich' \(steps\[0\]\.script\): The message body is not valid JSON: .* \(at scripts\/enrich\.js:2:25\)$/,
+      },
+    );
+  });
+
+  it('ends a failing script FAILED, with the step in the log', async () => {
+    assertClearFailure(await failSteps(inline('function processData(message) { throw "no stock"; }')), {
+      code: 'CW_ERR_SCRIPT',
+      step: 'steps[0].script',
+      message: /^Step steps\[0\]\.script: the script failed: no stock$/,
+    });
+  });
+
   it('reports a syntax error with line and column, and a missing entry function', () => {
     const errors = stepErrors('- script: { file: scripts/syntax.js }', {
       files: { 'scripts/syntax.js': 'function processData(message) {\n  let x = ;\n}' },
@@ -149,5 +183,32 @@ function processData(message) {
       inline('enum E { A }\nfunction processData(m) { return m }', '\n    language: typescript'),
     );
     assert.match(ts[0]?.message ?? '', /TypeScript: .*enum/);
+  });
+
+  it('reports bad options with line, column and hint', () => {
+    assert.deepEqual(describeErrors('- script: { file: a.js, source: x }'), [
+      '1:11 steps[0].script: A script step needs exactly one of `file` or `source`. (hint: Name a script file, or write it inline.)',
+    ]);
+    assert.deepEqual(describeErrors('- script: { file: scripts/none.js }'), [
+      "1:19 steps[0].script.file: cannot read 'scripts/none.js': ENOENT (hint: The path is relative to the flow file.)",
+    ]);
+    assert.deepEqual(
+      describeErrors("- script: { file: a.js, function: 'process data' }", { files: { 'a.js': '' } }),
+      [
+        "1:35 steps[0].script.function: 'function': expected string to match '^[A-Za-z_$][A-Za-z0-9_$]*$', got \"process data\" (hint: Name of the function called with the message (CPI's default: processData).)",
+      ],
+    );
+    const [timeout] = describeErrors('- script: { file: a.js, timeoutMs: -1 }', { files: { 'a.js': '' } });
+    assert.match(
+      timeout,
+      /^1:36 .*timeoutMs: 'timeoutMs': expected integer to be greater or equal to 0, got -1 \(hint: Time limit/,
+    );
+    const [language] = describeErrors('- script: { file: a.js, language: groovy }', {
+      files: { 'a.js': '' },
+    });
+    assert.match(
+      language,
+      /^1:35 .*language: 'groovy' is not one of 'javascript', 'typescript' \(hint: Script language/,
+    );
   });
 });
