@@ -52,6 +52,8 @@ export class FlowCompileContext implements CompileContext {
   readonly receivers = new Map<string, Receiver>();
   /** Receivers declared with problems already reported: a step naming one is not reported again. */
   readonly brokenReceivers = new Set<string>();
+  /** Values holding an unknown `{{parameter}}`, reported as such: what uses them is not reported too. */
+  readonly #unresolved = new Set<string>();
   readonly localProcesses = new Map<string, Processor>();
   /** Names declared under `localProcesses:`, known before any of them is compiled. */
   localProcessNames = new Set<string>();
@@ -70,8 +72,26 @@ export class FlowCompileContext implements CompileContext {
   }
 
   error(path: Path, message: string, hint?: string, options: { key?: boolean; offset?: number } = {}): void {
-    const [line, col] = this.#source.locate(path, options);
+    if (!this.#unresolved.has(formatPath(path))) this.#report(path, message, hint, options);
+  }
+
+  /**
+   * Reports an unknown parameter in the value at `path`. Other problems of that value follow from it
+   * (`'{{url}}' is not an absolute URL`, `unknown local process '{{p}}'`) and are not reported.
+   */
+  unknownParameter(path: Path, message: string, hint: string, offset: number): void {
+    this.#report(path, message, hint, { offset });
+    this.#unresolved.add(formatPath(path));
+  }
+
+  #report(
+    path: Path,
+    message: string,
+    hint: string | undefined,
+    options: { key?: boolean; offset?: number },
+  ) {
     const where = formatPath(path);
+    const [line, col] = this.#source.locate(path, options);
     this.diagnostics.push({
       file: this.file,
       line,

@@ -103,6 +103,26 @@ describe('compileFlow', () => {
     assert.equal(d.line, 4);
     assert.equal(d.col, 32);
     assert.equal(d.hint, "Did you mean '{{host}}'?");
+    // A whole-value parameter is pointed at the same way, at its '{{'.
+    assert.deepEqual(errors('id: p\nsteps:\n  - processCall: { process: "{{hots}}" }\n'), [
+      "3:30 steps[0].processCall.process: unknown parameter '{{hots}}'",
+    ]);
+  });
+
+  it('reports a value with unknown parameters for them alone, not again for what it then means', () => {
+    // Not also "unknown local process '{{a}}-{{b}}'" nor "expected integer, got '{{max}}'".
+    const text = [
+      'id: p',
+      'steps:',
+      '  - processCall: { process: "{{a}}-{{b}}" }',
+      '  - loopingProcessCall: { process: p, condition: "true", maxIterations: "{{max}}" }',
+      'localProcesses: { p: { steps: [] } }',
+    ].join('\n');
+    assert.deepEqual(errors(text), [
+      "3:30 steps[0].processCall.process: unknown parameter '{{a}}'",
+      "3:36 steps[0].processCall.process: unknown parameter '{{b}}'",
+      "4:74 steps[1].loopingProcessCall.maxIterations: unknown parameter '{{max}}'",
+    ]);
   });
 
   it('reports unknown adapters and receivers', () => {

@@ -86,13 +86,13 @@ export function compileFlow(text: string, options: CompileOptions): CompileResul
   for (const p of unknown) {
     const known = [...parameters.keys()];
     const close = closest(p.name, known);
-    ctx.error(
+    ctx.unknownParameter(
       p.path,
       `unknown parameter '{{${p.name}}}'`,
       close
         ? `Did you mean '{{${close}}}'?`
         : `Declare it under "parameters:" with a default, or pass --param ${p.name}=VALUE.`,
-      { offset: p.offset },
+      p.offset,
     );
   }
   const { problems } = validateOptions(FlowSchema, model, []);

@@ -34,7 +34,7 @@ function substitute(
     const whole = WHOLE.exec(value);
     if (whole) {
       if (parameters.has(whole[1])) return parameters.get(whole[1]);
-      unknown.push({ path, name: whole[1], offset: value.indexOf(whole[1]) });
+      unknown.push({ path, name: whole[1], offset: 0 });
       return value;
     }
     return value.replace(PLACEHOLDER, (match, name: string, offset: number) => {

@@ -14,6 +14,11 @@ const Options = Type.Object(
       default: {},
       description: 'Prefix → namespace URI.',
     }),
+    codes: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
+        description: 'HTTP status codes to retry.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -53,6 +58,16 @@ describe('validateOptions', () => {
     assert.equal(problem.at, 'steps.0.x');
     assert.equal(problem.message, 'expected object, got "fast"');
     assert.match(problem.hint ?? '', /^Write a map/);
+  });
+
+  it('reports a bad list item by its place, with the list’s description as the hint', () => {
+    assert.deepEqual(problems({ codes: [503, 700] }), [
+      {
+        at: 'steps.0.x.codes.1',
+        message: 'expected integer to be less or equal to 599, got 700',
+        hint: 'HTTP status codes to retry.',
+      },
+    ]);
   });
 
   it('rejects a list where a map is expected, instead of reading it as a map of indexes', () => {

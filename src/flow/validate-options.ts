@@ -33,7 +33,9 @@ export function validateOptions(
       .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const path = [...base, ...segments];
-    const name = String(segments.at(-1) ?? '');
+    const last = segments.at(-1);
+    // A list item is named by the path (`codes[1]`); its index is no option name.
+    const name = typeof last === 'number' ? '' : String(last ?? '');
     if (error.kind === 'unknown') {
       const parent = schemaAt(schema, segments.slice(0, -1));
       const known = Object.keys(parent?.properties ?? {});
@@ -65,7 +67,11 @@ export function validateOptions(
       problems.push({
         path,
         message: `${name ? `'${name}': ` : ''}${lower(error.message)}, got ${show(error.value)}`,
-        hint: describe(error.schema) ?? (error.schema.type === 'object' ? MAP_HINT : undefined),
+        hint:
+          describe(error.schema) ??
+          // An item without a description of its own is described by its list.
+          (typeof last === 'number' ? describe(schemaAt(schema, segments.slice(0, -1))) : undefined) ??
+          (error.schema.type === 'object' ? MAP_HINT : undefined),
       });
     }
   }

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: option docs and defaults show Simple syntax, which uses ${…}
 import type { Static } from '@sinclair/typebox';
 import { Type } from '../../flow/schema-builder.ts';
+import { nameProblem } from '../../security/credential.ts';
 import { defineReceiver } from '../adapter.spec.ts';
 import { compileHeaderFilter } from './http.headers.ts';
 import { HTTP_METHODS, HttpReceiver, type HttpReceiverConfig } from './http.receiver.ts';
@@ -165,6 +166,19 @@ export const httpReceiver = defineReceiver({
         path,
         `authentication '${auth}' needs a credential`,
         'Add credential: <name>, and create it with `causeway credentials set <name>`.',
+      );
+    }
+    // The secure store keeps only such names, so another could never be found; a dynamic name that
+    // finds none fails its call with CW_ERR_CREDENTIAL.
+    const badName =
+      options.credential !== undefined && !options.credential.includes('${')
+        ? nameProblem(options.credential, 'credential')
+        : undefined;
+    if (badName) {
+      ctx.error(
+        [...path, 'credential'],
+        badName,
+        'Use the name the credential was created with (`causeway credentials set <name>`; `causeway credentials list` shows them).',
       );
     }
     if (auth === 'none' && options.credential !== undefined) {

@@ -130,7 +130,8 @@ function selectInPart(
   where: string,
 ): DomNode[] {
   try {
-    return select(part);
+    // Parsed (and cached) before the XPath runs, whose error would name the expression, not the part.
+    part.message.body.xml();
   } catch (error) {
     if (!(error instanceof UserError && error.code === 'CW_ERR_CONVERSION')) throw error;
     const reason = error.message.replace(/^The message body is not well-formed XML: /, '');
@@ -143,6 +144,7 @@ function selectInPart(
       },
     );
   }
+  return select(part);
 }
 
 function bodies(parts: Exchange[]) {

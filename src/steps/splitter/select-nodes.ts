@@ -30,9 +30,9 @@ export function compileNodeSelector(
   }
   const namespaces = ctx.namespaces;
   return (exchange) => {
-    const node = exchange.message.body.xml();
     try {
-      return parsed.select({ node, namespaces });
+      // The body is parsed inside the try: a body that is not XML fails naming the expression.
+      return parsed.select({ node: exchange.message.body.xml(), namespaces });
     } catch (error) {
       // A number or string result lands here too ("cannot convert number to nodeset").
       throw evaluationError('xpath', source, error);

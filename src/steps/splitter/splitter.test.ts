@@ -10,8 +10,6 @@ import { runSteps, stepErrors } from '../../testing/run-steps.ts';
 import { splitJson } from './split-json.ts';
 import { splitterSpec } from './splitter.spec.ts';
 
-const where = (yaml: string) => stepErrors(yaml).map((d) => `${d.line}:${d.col} ${d.message}`);
-
 interface Seen {
   body: string;
   index: unknown;
@@ -329,25 +327,6 @@ describe('splitter', () => {
     assert.equal(rec.seen.length, 4);
   });
 
-  it('fails clearly on a body that is not the format the expression reads', async () => {
-    // Body.xml() should say CW_ERR_CONVERSION here too; xmldom's own ParseError comes through for now.
-    await assert.rejects(
-      runSteps(`- splitter: { expression: { xpath: /a } }`, { body: '{"a":1}' }),
-      /root element/,
-    );
-    await assert.rejects(
-      runSteps(`- splitter: { expression: { jsonpath: '$.a' } }`, { body: '<a/>' }),
-      (error: UserError) => {
-        assert.equal(error.code, 'CW_ERR_CONVERSION');
-        return true;
-      },
-    );
-    await assert.rejects(
-      runSteps(`- splitter: { expression: { xpath: 'count(/a)' } }`, { body: '<a/>' }),
-      /XPath expression 'count\(\/a\)' failed: Cannot convert number to nodeset/,
-    );
-  });
-
   /**
    * Receivers for timeout tests: `wait` takes long for a part whose body is `slow` (ending early when
    * the part is cancelled, as real receivers do), at once for the others; `after` records the parts
@@ -455,52 +434,6 @@ describe('splitter', () => {
       assert.deepEqual(parts.started, ['a', 'slow'], parallel);
       assert.deepEqual(parts.after, ['a'], parallel);
     }
-  });
-
-  it('reports bad options with line and column', () => {
-    assert.deepEqual(where('- splitter: { expression: {} }'), [
-      '1:27 steps[0].splitter.expression: the splitter expression is empty',
-    ]);
-    assert.deepEqual(where("- splitter: { expression: { xpath: /a, token: ',' } }"), [
-      '1:27 steps[0].splitter.expression: the splitter expression has xpath and token; it takes one',
-    ]);
-    assert.deepEqual(
-      where('- splitter: { expression: { lineBreak: true }, parallel: { enabled: true, limit: 60 } }'),
-      ["1:82 steps[0].splitter.parallel.limit: 'limit': expected integer to be less or equal to 50, got 60"],
-    );
-    const timeout = stepErrors(
-      '- splitter: { expression: { lineBreak: true }, parallel: { timeoutMs: 5m } }',
-    );
-    assert.deepEqual(
-      timeout.map((d) => `${d.line}:${d.col} ${d.message}`),
-      ['1:71 steps[0].splitter.parallel.timeoutMs: \'timeoutMs\': expected integer, got "5m"'],
-    );
-    assert.match(timeout[0].hint ?? '', /in ms \(CPI’s Timeout, 300 s by default\)/);
-    assert.deepEqual(
-      where('- splitter: { expression: { lineBreak: true }, parallel: { enabled: true, timeoutMs: 0 } }'),
-      [
-        "1:86 steps[0].splitter.parallel.timeoutMs: 'timeoutMs': expected integer to be greater or equal to 1, got 0",
-      ],
-    );
-    assert.deepEqual(where('- splitter: { expression: { lineBreak: true }, grouping: 0 }'), [
-      "1:58 steps[0].splitter.grouping: 'grouping': expected integer to be greater or equal to 1, got 0",
-    ]);
-    assert.deepEqual(where('- splitter: { expression: { lineBreak: false } }'), [
-      "1:40 steps[0].splitter.expression.lineBreak: 'lineBreak': expected true, got false",
-    ]);
-    assert.deepEqual(where('- splitter: { expression: { xpath: /a }, type: nested }'), [
-      "1:48 steps[0].splitter.type: 'nested' is not one of 'general', 'iterating'",
-    ]);
-    assert.deepEqual(where('- splitter: { expression: { xpath: /a }, stopOnError: true }'), [
-      "1:42 steps[0].splitter.stopOnError: unknown option 'stopOnError'",
-    ]);
-    assert.deepEqual(where("- splitter: { expression: { xpath: '/a[1' }, steps: [{ filter: {} }] }"), [
-      "1:41 steps[0].splitter.expression.xpath: Invalid XPath expression '/a[1': the expression ends too early (at offset 4)",
-      '1:64 steps[0].splitter.steps[0].filter: the filter needs an `xpath` (or a `jsonpath`)',
-    ]);
-    assert.deepEqual(where("- splitter: { expression: { jsonpath: '$[?(@.a ==)]' } }"), [
-      "1:50 steps[0].splitter.expression.jsonpath: Invalid JSONPath expression '$[?(@.a ==)]': bad filter: Expected expression after == (at offset 10)",
-    ]);
   });
 
   it('compiles every example of its spec', () => {

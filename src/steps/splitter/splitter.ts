@@ -2,6 +2,7 @@ import { CancelScope } from '../../engine/cancel.ts';
 import type { Exchange } from '../../engine/exchange.ts';
 import type { Processor } from '../../engine/processor.ts';
 import { OperationalError } from '../../errors.ts';
+import { evaluationError } from '../../expression/errors.ts';
 import type { Path } from '../../flow/path.ts';
 import { compileGather, type GatherSpec } from '../gather/gather.options.ts';
 import type { CompileContext } from '../step.spec.ts';
@@ -137,7 +138,12 @@ function compilePartSource(
     ctx.expression(jsonpath, [...path, 'jsonpath'], 'jsonpath');
     return async (exchange) => {
       await exchange.message.body.materialize();
-      return splitJson(exchange.message.body.json(), jsonpath, type, grouping);
+      try {
+        return splitJson(exchange.message.body.json(), jsonpath, type, grouping);
+      } catch (error) {
+        // A body that is not JSON fails naming the expression, as XPath does (select-nodes.ts).
+        throw evaluationError('jsonpath', jsonpath, error);
+      }
     };
   }
   const separator: TextSeparator = token !== undefined ? { token } : { lines: true };
