@@ -52,7 +52,7 @@ export function uuidv7(now = Date.now()): string {
   put(19, 0x80 | (b[o] & 0x3f));
   put(21, b[o + 1]);
   for (let i = 2; i < 8; i++) put(20 + 2 * i, b[o + i]);
-  return text.latin1Slice(0, 36);
+  return text.toString('latin1', 0, 36);
 }
 
 /** The 48-bit millisecond timestamp as the first two groups of the UUID (`tttttttt-tttt`). */
