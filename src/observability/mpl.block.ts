@@ -105,8 +105,11 @@ export function detailLists(
 }
 
 /**
- * One block being filled: one JSON element per entry, joined at the end (appending to one string would
- * build a rope of hundreds of pieces that SQLite's binding then has to flatten).
+ * One block being filled. It keeps each entry's parts (its id, times and details JSON, all flat strings
+ * or numbers) and builds the JSON at `close`: an element built per entry would be a rope of a dozen
+ * pieces, and under load hundreds of blocks' worth of them wait for their commit, which every
+ * collection of the young generation would copy piece by piece. Joined at the end rather than
+ * appended to one string, which would be a rope of hundreds of pieces for SQLite to flatten.
  */
 class OpenBlock {
   readonly flowId: string;
@@ -114,7 +117,10 @@ class OpenBlock {
   readonly logLevel: MplEntry['logLevel'];
   firstStart: number;
   lastStart: number;
-  readonly #elements: string[] = [];
+  readonly #guids: string[] = [];
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+  readonly #details: Array<string | null> = [];
 
   constructor(e: MplEntry) {
     this.flowId = e.flowId;
@@ -130,17 +136,29 @@ class OpenBlock {
   /** Whether `e` fits without stretching the block beyond BLOCK_SPAN_MS or BLOCK_MAX_ENTRIES. */
   fits(e: MplEntry): boolean {
     return (
-      this.#elements.length < BLOCK_MAX_ENTRIES &&
+      this.#guids.length < BLOCK_MAX_ENTRIES &&
       Math.max(this.lastStart, e.logStart) - Math.min(this.firstStart, e.logStart) <= BLOCK_SPAN_MS
     );
   }
 
   add(e: MplEntry, details: string | null): void {
-    this.#elements.push(
-      `[${JSON.stringify(e.messageGuid)},${e.logStart},${e.logEnd}${details === null ? '' : `,${details}`}]`,
-    );
+    this.#guids.push(e.messageGuid);
+    this.#starts.push(e.logStart);
+    this.#ends.push(e.logEnd);
+    this.#details.push(details);
     if (e.logStart < this.firstStart) this.firstStart = e.logStart;
     if (e.logStart > this.lastStart) this.lastStart = e.logStart;
+  }
+
+  /** The entries as JSON: `[[guid,start,end,details?],...]`. */
+  #json(): string {
+    const elements = new Array<string>(this.#guids.length);
+    for (let i = 0; i < elements.length; i++) {
+      const details = this.#details[i];
+      elements[i] =
+        `[${JSON.stringify(this.#guids[i])},${this.#starts[i]},${this.#ends[i]}${details === null ? '' : `,${details}`}]`;
+    }
+    return `[${elements.join(',')}]`;
   }
 
   close(): MplBlock {
@@ -151,8 +169,8 @@ class OpenBlock {
       sender: this.sender,
       firstStart: this.firstStart,
       lastStart: this.lastStart,
-      count: this.#elements.length,
-      entries: `[${this.#elements.join(',')}]`,
+      count: this.#guids.length,
+      entries: this.#json(),
     };
   }
 }

@@ -189,6 +189,55 @@ describe('MplWriter', { timeout: 30_000 }, () => {
     assert.equal(stored().count, 261);
   });
 
+  test('a commit that fails is retried whole: stored blocks, open blocks and rows, each entry once', async (t) => {
+    // Plain entries leave the queue as they join a block; after a rollback, the blocks stored in the
+    // transaction are stored again and the open ones go on.
+    const commit = MplStore.prototype.commit;
+    let failures = 1;
+    t.after(() => {
+      MplStore.prototype.commit = commit;
+    });
+    MplStore.prototype.commit = function (this: MplStore) {
+      if (failures-- > 0) {
+        throw Object.assign(new Error('disk I/O error'), { code: 'ERR_SQLITE_ERROR', errcode: 10 });
+      }
+      commit.call(this);
+    };
+    const w = writer({ flushIntervalMs: 60_000 });
+    // 1 100 plain entries of two flows (two full blocks of 500, two open) and 10 rows.
+    for (let n = 0; n < 1110; n++) {
+      w.write(n % 111 === 0 ? sampleEntry(n) : plainEntry(n, { flowId: n % 2 ? 'odd' : 'even' }));
+    }
+    await w.flush();
+    assert.match(
+      errors[0].message,
+      /^Writing the message log failed \(disk I\/O error\); retrying in 100 ms\.$/,
+    );
+    assert.equal(errors.length, 1);
+    assert.deepEqual(stored(), { count: 1110, distinct: 1110, integrity: 'ok' });
+    assert.equal(w.stats.committed, 1110);
+    assert.equal(w.stats.dropped, 0);
+    await w.close();
+  });
+
+  test('a store locked when a full block is stored: the block and the entries after it are all kept', async () => {
+    const w = writer({ flushIntervalMs: 60_000 });
+    w.write(sampleEntry(5000)); // the first drain also runs retention: done before the lock is taken
+    await w.flush();
+    const locker = new DatabaseSync(join(dir, 'mpl.sqlite'));
+    locker.exec('BEGIN IMMEDIATE');
+    for (let n = 0; n < 1200; n++) w.write(plainEntry(n));
+    const flushed = w.flush();
+    for (let i = 0; i < 100 && errors.length === 0; i++) await sleep(10);
+    assert.match(errors[0].message, /database is locked/);
+    await sleep(250); // a retry or two, still locked
+    locker.exec('COMMIT');
+    locker.close();
+    await flushed;
+    assert.deepEqual(stored(), { count: 1201, distinct: 1201, integrity: 'ok' });
+    await w.close();
+  });
+
   test('a flush commits the entries written before it; later ones wait for a chunk or the interval', async () => {
     const w = writer({ flushIntervalMs: 60_000 });
     writeMany(w, 5);

@@ -91,15 +91,24 @@ export class MplWriter implements MessageLogSink {
   #plainSinceCheckpoint = 0;
   /** Entries of the open transaction stored as rows of their own (not in blocks). */
   #rowsInTransaction = 0;
-  /** Entries not yet committed, in order: [#head, #cursor) are in the open transaction. */
+  /**
+   * Entries not yet committed, in order: [#head, #cursor) are in the open transaction. A plain entry's
+   * slot is emptied as soon as it joins a block, whose JSON is then all that a retry needs of it.
+   */
   #queue: Array<MplEntry | undefined> = [];
   #head = 0;
   #cursor = 0;
   /** Plain entries of the open transaction, gathered into blocks that are stored before it commits. */
   readonly #blocks = new BlockBuilder();
-  /** Entries of the open transaction that SQLite refused: dropped and reported when it commits. */
-  #refused: string[] = [];
-  #refusedCount = 0;
+  /** Blocks stored in the open transaction: stored again when it is retried after a rollback. */
+  #storedBlocks: MplBlock[] = [];
+  /** A rollback took back `#storedBlocks`: the retry stores them first. */
+  #restoreBlocks = false;
+  /**
+   * What SQLite refused in the open transaction, dropped and reported when it commits. A refused row's
+   * entry is still queued and is refused again on a retry; a refused block's entries are not.
+   */
+  #refused: Array<{ reason: string; entries: number; row: boolean }> = [];
   /** The flush interval's timer, or the backoff's after a failure. */
   #timer?: NodeJS.Timeout;
   #immediate?: NodeJS.Immediate;
@@ -309,15 +318,31 @@ export class MplWriter implements MessageLogSink {
     // Full chunks, and at a flush the rest of what it covers.
     const ready = Math.max(waiting - (waiting % ENTRIES_PER_TURN), this.#flushWaiting());
     const end = Math.min(this.#cursor + ready, this.#head + this.#o.maxBatch * PLAIN_PER_ROW);
-    if (this.#cursor === this.#head && end > this.#head) this.#store.begin();
+    if (this.#cursor === this.#head && end > this.#head) this.#beginTransaction();
     while (this.#cursor < end) {
       const upTo = Math.min(end, this.#cursor + ENTRIES_PER_TURN);
       for (; this.#cursor < upTo; this.#cursor++) {
         if (this.#batchFull()) return;
-        this.#add(this.#queue[this.#cursor] as MplEntry);
+        const queued = this.#queue[this.#cursor];
+        if (queued !== undefined) this.#add(queued);
       }
       if (performance.now() >= deadline) return;
     }
+  }
+
+  /** Begins a transaction; after a rollback, it first stores again the blocks the rollback took back. */
+  #beginTransaction(): void {
+    this.#store.begin();
+    if (!this.#restoreBlocks) return;
+    const blocks = this.#storedBlocks;
+    this.#storedBlocks = [];
+    try {
+      for (const block of blocks) this.#insertBlock(block);
+    } catch (error) {
+      this.#storedBlocks = blocks; // all of them again at the next try
+      throw error;
+    }
+    this.#restoreBlocks = false;
   }
 
   /** One entry into the open transaction: into a block when it is plain, else as a row of its own. */
@@ -327,6 +352,9 @@ export class MplWriter implements MessageLogSink {
     try {
       if (this.#store.fitsBlock(entry)) {
         const full = this.#blocks.add(entry);
+        // Let the entry go: held until the commit, hundreds of them would be copied by every collection
+        // of the young generation (most of its work under load). Its block holds what a retry needs.
+        this.#queue[this.#cursor] = undefined;
         if (full !== undefined) this.#insertBlock(full);
       } else {
         this.#store.insert(entry);
@@ -335,25 +363,29 @@ export class MplWriter implements MessageLogSink {
     } catch (error) {
       if (isTransient(error)) throw error;
       // Retrying cannot help an entry SQLite refuses (a NOT NULL field missing, a value it cannot bind).
-      this.#refuse(`${String(queued?.messageGuid)}: ${errorMessage(error)}`, 1);
+      this.#refused.push({
+        reason: `${String(queued?.messageGuid)}: ${errorMessage(error)}`,
+        entries: 1,
+        row: true,
+      });
     }
   }
 
+  /** Stores a block in the open transaction; one SQLite refuses is dropped with its entries. */
   #insertBlock(block: MplBlock): void {
+    // Kept before the insert: should it fail and the transaction roll back, the retry stores it.
+    this.#storedBlocks.push(block);
     try {
       this.#store.insertBlock(block);
     } catch (error) {
       if (isTransient(error)) throw error;
-      this.#refuse(
-        `a block of ${block.count} entries of flow ${block.flowId}: ${errorMessage(error)}`,
-        block.count,
-      );
+      this.#storedBlocks.pop();
+      this.#refused.push({
+        reason: `a block of ${block.count} entries of flow ${block.flowId}: ${errorMessage(error)}`,
+        entries: block.count,
+        row: false,
+      });
     }
-  }
-
-  #refuse(reason: string, entries: number): void {
-    this.#refused.push(reason);
-    this.#refusedCount += entries;
   }
 
   #commit(): void {
@@ -364,10 +396,10 @@ export class MplWriter implements MessageLogSink {
     // Let committed entries go now: kept until the array is cut below, they would live long enough to
     // be promoted to the old generation, and every collection of the young one would copy them first.
     this.#queue.fill(undefined, this.#head, this.#cursor);
+    this.#storedBlocks = [];
     const refused = this.#refused;
-    const refusedCount = this.#refusedCount;
+    const refusedCount = refused.reduce((sum, r) => sum + r.entries, 0);
     this.#refused = [];
-    this.#refusedCount = 0;
     this.#head = this.#cursor;
     this.#stats.committed += n - refusedCount;
     this.#stats.dropped += refusedCount;
@@ -390,7 +422,7 @@ export class MplWriter implements MessageLogSink {
       this.#o.onError(
         new OperationalError(
           'CW_ERR_MPL_STORE',
-          `Dropped ${refusedCount} malformed message log entries: ${refused.join('; ')}`,
+          `Dropped ${refusedCount} malformed message log entries: ${refused.map((r) => r.reason).join('; ')}`,
           { hint: 'This is a bug in what produced the entry; the other entries were stored.' },
         ),
       );
@@ -421,14 +453,17 @@ export class MplWriter implements MessageLogSink {
     }
   }
 
-  /** A transient failure: the open transaction goes back, its entries stay queued, retry after a backoff. */
+  /**
+   * A transient failure: the open transaction goes back and is retried after a backoff. Its rows are
+   * inserted again from the queue; its plain entries are in blocks, stored ones (kept in
+   * `#storedBlocks`, stored again first) and open ones (kept by the builder).
+   */
   #failed(error: unknown): void {
     this.#store.rollback();
-    this.#blocks.clear();
+    this.#restoreBlocks = this.#storedBlocks.length > 0;
     this.#rowsInTransaction = 0;
     this.#cursor = this.#head;
-    this.#refused = [];
-    this.#refusedCount = 0;
+    this.#refused = this.#refused.filter((r) => !r.row);
     const delay = Math.min(100 * 2 ** this.#failures, 5000);
     this.#failures++;
     this.#lastFailure = errorMessage(error);
