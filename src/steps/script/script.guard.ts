@@ -44,6 +44,12 @@ export interface GuardedScript {
   preamble: string;
   /** The source column (1-based) of a position in `code`; lines are the same. */
   sourceColumn(line: number, col: number): number;
+  /**
+   * Whether the script may run a regular expression: a literal, `RegExp`, or `match`, `matchAll` or
+   * `search` (which make one of a string). One call of a regular expression can backtrack for minutes,
+   * and no check inside it can stop it; such a script runs under a vm `timeout` too (script.runner.ts).
+   */
+  usesRegExp: boolean;
 }
 
 interface Insertion {
@@ -96,7 +102,27 @@ export function guardScript(source: string): GuardedScript {
     `let ${budget}=0,${deadline}=Infinity,${now},${fail};` +
     `const ${check}=()=>{if(${now}()>${deadline}){${budget}=0;${fail}();}${budget}=${BUDGET};};` +
     `(n,f)=>{${now}=n;${fail}=f;return (d)=>{${deadline}=d;${budget}=${BUDGET};};}`;
-  return { code, preamble, sourceColumn: columnMap(source, insertions) };
+  return { code, preamble, sourceColumn: columnMap(source, insertions), usesRegExp: usesRegExp(program) };
+}
+
+/** Methods that turn a string argument into a regular expression. */
+const REGEXP_METHODS = new Set(['match', 'matchAll', 'search']);
+
+function usesRegExp(node: AstNode): boolean {
+  if (node.type === 'Literal' && node.regex !== undefined) return true;
+  if (node.type === 'Identifier' && node.name === 'RegExp') return true;
+  if (node.type === 'MemberExpression') {
+    const property = node.property as AstNode;
+    const name = node.computed ? property.value : property.name;
+    if (typeof name === 'string' && REGEXP_METHODS.has(name)) return true;
+  }
+  for (const key in node) {
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const child of value) if (isNode(child) && usesRegExp(child)) return true;
+    } else if (isNode(value) && usesRegExp(value)) return true;
+  }
+  return false;
 }
 
 function walk(node: AstNode, depth: number, statement: string, expression: string, out: Insertion[]): void {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Exchange } from '../../engine/exchange.ts';
 import { UserError } from '../../errors.ts';
 import { runSteps, stepErrors } from '../../testing/run-steps.ts';
+import { guardScript } from './script.guard.ts';
 import { compileScript } from './script.runner.ts';
 
 const inline = (source: string, timeoutMs = 100) =>
@@ -42,6 +43,44 @@ function processData(message) { message.setBody(String(a(60))); return message; 
 
   it('stops a loop after an await, which a timer could not interrupt', async () => {
     await assertStopped('async function processData(message) { await null; while (true) {} }');
+  });
+
+  it('stops a regular expression that backtracks without end, however it is made', async () => {
+    // Each of these backtracks for minutes inside one call of a builtin, where no check runs.
+    const runaway = "('a'.repeat(40) + 'b')";
+    await assertStopped(
+      `function processData(m) { m.setBody(String(/^(a+)+$/.test(${runaway}))); return m; }`,
+    );
+    await assertStopped(`function processData(m) { return ${runaway}.match('^(a+)+$'), m; }`);
+    await assertStopped(`function processData(m) { return new RegExp('^(a+)+$', 'i').exec(${runaway}), m; }`);
+    await assertStopped(`function processData(m) { return ${runaway}['search']('(a+)+$'), m; }`);
+  });
+
+  it('puts only scripts that may run a regular expression under the watchdog (a thread per call)', () => {
+    const uses = (code: string) => guardScript(code).usesRegExp;
+    assert.equal(uses('function f(m) { return m.getBody().split(",").length; }'), false);
+    assert.equal(uses('function f(m) { return m.getBody().replace("a", "b"); }'), false);
+    assert.equal(uses('function f(m) { return /x/.test(m.getBody()); }'), true);
+    assert.equal(uses('function f(m) { return RegExp; }'), true);
+    assert.equal(uses('function f(m) { return m.getBody().match("x"); }'), true);
+    assert.equal(uses('function f(m) { return m.getBody()["matchAll"]("x"); }'), true);
+    assert.equal(uses('function f(m) { return m.getBody().search("x"); }'), true);
+  });
+
+  it('gives a script with a regular expression the same answers', async () => {
+    const exchange = await runSteps(
+      inline(`
+function processData(message) {
+  const words = 'Order  PO-1   for ACME'.replace(/\\s+/g, ' ').split(' ');
+  message.setBody(JSON.stringify({ words, po: 'PO-1'.match(/^PO-(\\d+)$/)[1], self: this === undefined }));
+  return message;
+}`),
+    );
+    assert.deepEqual(JSON.parse(exchange.message.body.text()), {
+      words: ['Order', 'PO-1', 'for', 'ACME'],
+      po: '1',
+      self: false,
+    });
   });
 
   it('cannot be swallowed by a catch around the runaway loop', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { stripTypeScriptTypes } from 'node:module';
 import vm from 'node:vm';
 import type { Exchange } from '../../engine/exchange.ts';
@@ -91,12 +92,14 @@ export function compileScript(source: ScriptSource): ScriptCall {
   }
 
   // The deadline stays armed after the call returns, so code after an `await` is held to it too.
-  const call = guarded
-    ? (message: ScriptMessage) => {
-        arm(performance.now() + limit);
-        return entry(message);
-      }
-    : (message: ScriptMessage) => entry(message);
+  const call = guarded?.usesRegExp
+    ? watchedCall(context, entry, limit, arm)
+    : guarded
+      ? (message: ScriptMessage) => {
+          arm(performance.now() + limit);
+          return entry(message);
+        }
+      : (message: ScriptMessage) => entry(message);
 
   return (exchange) => {
     let result: unknown;
@@ -111,6 +114,35 @@ export function compileScript(source: ScriptSource): ScriptCall {
       typeof (result as PromiseLike<unknown>).then === 'function'
     ) {
       return settle(result as PromiseLike<unknown>, source, toSource);
+    }
+  };
+}
+
+/**
+ * Calls the script under a vm `timeout` as well as its checks: a regular expression can backtrack for
+ * minutes inside one call, where no check runs, and only V8's termination, which the timeout's
+ * watchdog thread sends, stops it. The watchdog costs a thread per call (about 85 µs), so only
+ * scripts that may run a regular expression pay it; the synchronous part of a call is covered.
+ */
+function watchedCall(
+  context: vm.Context,
+  entry: (message: ScriptMessage) => unknown,
+  limit: number,
+  arm: (deadline: number) => void,
+): (message: ScriptMessage) => unknown {
+  const slot = `__cw${randomBytes(6).toString('hex')}`;
+  const call = new vm.Script(`(0, globalThis.${slot}.entry)(globalThis.${slot}.message)`, {
+    filename: 'causeway:call',
+  });
+  const frame: { entry: typeof entry; message?: ScriptMessage } = { entry };
+  Object.defineProperty(context, slot, { value: frame });
+  return (message) => {
+    arm(performance.now() + limit);
+    frame.message = message;
+    try {
+      return call.runInContext(context, { timeout: limit });
+    } finally {
+      frame.message = undefined;
     }
   };
 }

@@ -18,8 +18,10 @@ export const script = defineStep({
     'scripts in separate worker processes. A call that runs longer than timeoutMs fails with ' +
     'CW_ERR_SCRIPT_TIMEOUT, a thrown error with CW_ERR_SCRIPT and the script line. The limit is checked ' +
     'in every loop and function of the script, so under a limit eval, new Function and WebAssembly are off ' +
-    '(such code would escape the checks); long work inside one builtin call (a regular expression that ' +
-    'backtracks without end) is not interrupted.',
+    '(such code would escape the checks). A script that may run a regular expression (a literal, RegExp, ' +
+    'match, matchAll or search), which can backtrack for minutes inside one call, also runs each call under ' +
+    'a vm timeout, whose watchdog thread costs about 85 µs a call: it is stopped too (the part of a call ' +
+    'before its first await).',
   options: Type.Object(
     {
       name: NameOption,
